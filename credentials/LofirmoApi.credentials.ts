@@ -1,0 +1,80 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { DEFAULT_BASE_URL, LOFIRMO_FUNCTIONS } from '../nodes/Lofirmo/transport/endpoints';
+
+export class LofirmoApi implements ICredentialType {
+	name = 'lofirmoApi';
+
+	displayName = 'Lofirmo API';
+
+	icon: Icon = { light: 'file:../icons/lofirmo.svg', dark: 'file:../icons/lofirmo.dark.svg' };
+
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-lofirmo#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API User',
+			name: 'apiUser',
+			type: 'string',
+			default: '',
+			required: true,
+			description: 'In your Lofirmo panel under Your Data → Configure Account ("Usuario API")',
+		},
+		{
+			displayName: 'API Token',
+			name: 'apiToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'In your Lofirmo panel under Your Data → Configure Account ("API Token")',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: DEFAULT_BASE_URL,
+			required: true,
+			description:
+				'Where the Lofirmo API functions live. The vendor has not published the address for API 3.x; change it if Lofirmo support gives you another one, or point it at the local sandbox for testing.',
+		},
+		{
+			displayName: 'Path Overrides',
+			name: 'pathOverrides',
+			type: 'json',
+			default: '{}',
+			description:
+				'Optional. A JSON object that replaces the path of any function, e.g. {"contractStatus": "/EstadoContrato"}. Keys: ' +
+				Object.keys(LOFIRMO_FUNCTIONS).join(', ') +
+				'. Only the send paths are published by the vendor; see the package README for the others.',
+		},
+	];
+
+	// n8n adds HTTP Basic auth to every request; node code never handles the token.
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			auth: {
+				username: '={{$credentials.apiUser}}',
+				password: '={{$credentials.apiToken}}',
+			},
+		},
+	};
+
+	// A real call to the credits function: it costs nothing and fails with 401 on a wrong user or token.
+	test: ICredentialTestRequest = {
+		request: {
+			method: 'POST',
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: `={{(JSON.parse($credentials.pathOverrides || "{}").credits) || "${LOFIRMO_FUNCTIONS.credits.path}"}}`,
+			body: { Resp: 'JSON' },
+			json: true,
+		},
+	};
+}

@@ -1,0 +1,75 @@
+/**
+ * The credential's "test connection": its request (with n8n's expressions resolved against the credential values)
+ * is sent over real HTTP to the sandbox with the Basic auth its `authenticate` declares.
+ */
+import axios from 'axios';
+import type { IDataObject } from 'n8n-workflow';
+
+import { LofirmoApi } from '../../credentials/LofirmoApi.credentials';
+import { startSandbox, TOKEN, USER, type Sandbox } from '../helpers/sandbox';
+
+const credential = new LofirmoApi();
+let sb: Sandbox;
+
+beforeAll(async () => {
+	sb = await startSandbox();
+});
+afterAll(async () => sb.stop());
+beforeEach(() => sb.reset());
+
+/** Resolves `={{ … }}` the way n8n does for these simple expressions: plain JavaScript over `$credentials`. */
+function resolve(value: unknown, credentials: IDataObject): unknown {
+	if (typeof value !== 'string' || !value.startsWith('=')) return value;
+	return value
+		.slice(1)
+		.replace(/\{\{([\s\S]+?)\}\}/g, (_match, code: string) =>
+			String(new Function('$credentials', `return (${code});`)(credentials)),
+		);
+}
+
+async function runCredentialTest(values: IDataObject) {
+	const credentials = { ...defaults(), ...values };
+	const { request } = credential.test;
+	const { auth } = credential.authenticate.properties as { auth: { username: string; password: string } };
+	return axios.request({
+		method: request.method,
+		baseURL: resolve(request.baseURL, credentials) as string,
+		url: resolve(request.url, credentials) as string,
+		data: request.body,
+		auth: { username: resolve(auth.username, credentials) as string, password: resolve(auth.password, credentials) as string },
+		validateStatus: () => true,
+	});
+}
+
+function defaults(): IDataObject {
+	return Object.fromEntries(credential.properties.map((p) => [p.name, p.default])) as IDataObject;
+}
+
+it('passes with good credentials, calling the credits function', async () => {
+	const response = await runCredentialTest({ apiUser: USER, apiToken: TOKEN, baseUrl: `${sb.url}/` });
+	expect(response.status).toBe(200);
+	expect(response.data[0].Res).toBe('10');
+	expect(sb.requests.map((r) => r.fn)).toEqual(['credits']);
+});
+
+it('fails with a wrong token', async () => {
+	const response = await runCredentialTest({ apiUser: USER, apiToken: 'nope', baseUrl: sb.url });
+	expect(response.status).toBe(401);
+});
+
+it('follows a credits path override', async () => {
+	const response = await runCredentialTest({
+		apiUser: USER,
+		apiToken: TOKEN,
+		baseUrl: sb.url,
+		pathOverrides: '{"credits":"/v9/GetCreditos"}',
+	});
+	expect(response.status).toBe(200);
+	expect(sb.requests[0].path).toBe('/v9/GetCreditos');
+});
+
+it('keeps the token in a password field and sends it only through authenticate', () => {
+	const token = credential.properties.find((p) => p.name === 'apiToken');
+	expect(token?.typeOptions?.password).toBe(true);
+	expect(JSON.stringify(credential.test)).not.toContain('apiToken');
+});

@@ -1,0 +1,237 @@
+/**
+ * The transport over real HTTP against the sandbox: unwrapping, case-insensitive keys, `Res` errors with the raw
+ * code, the PDF check, retries only on transient faults (counted on the sandbox side), and no token in any error.
+ */
+import { NodeApiError } from 'n8n-workflow';
+
+import {
+	getField,
+	isPdf,
+	lofirmoApiRequest,
+	lofirmoDownloadPdf,
+	MAX_ATTEMPTS,
+	parseApiAnswer,
+	resolvePath,
+} from '../../nodes/Lofirmo/transport';
+import { createExecuteContext, type TestCredentials } from '../helpers/n8n-context';
+import { startSandbox, TOKEN, USER, type Sandbox } from '../helpers/sandbox';
+
+let sb: Sandbox;
+let credentials: TestCredentials;
+
+beforeAll(async () => {
+	sb = await startSandbox();
+	credentials = { apiUser: USER, apiToken: TOKEN, baseUrl: sb.url };
+});
+afterAll(async () => sb.stop());
+beforeEach(() => sb.reset());
+
+function context(overrides: Partial<TestCredentials> = {}) {
+	return createExecuteContext({ parameters: {}, credentials: { ...credentials, ...overrides } }).ctx;
+}
+
+async function sendContract(): Promise<{ contractId: string; reportId: string }> {
+	const data = await lofirmoApiRequest.call(context(), 'sendContract', {
+		Firmantes: [{ Nombre: 'Ana Test', Email: 'ana@example.com' }],
+	});
+	return { contractId: String(getField(data, 'ContratoId')), reportId: String(getField(data, 'ReportId')) };
+}
+
+async function failure(promise: Promise<unknown>): Promise<NodeApiError> {
+	try {
+		await promise;
+	} catch (error) {
+		expect(error).toBeInstanceOf(NodeApiError);
+		return error as NodeApiError;
+	}
+	throw new Error('expected the call to fail');
+}
+
+/** Everything an error could show a user or a log: message, description, and its serialised form. */
+function errorText(error: NodeApiError): string {
+	return [error.message, error.description, JSON.stringify(error), JSON.stringify(error.cause ?? null), String(error.stack)].join('\n');
+}
+
+describe('JSON functions', () => {
+	it('POSTs with Resp=JSON and unwraps the one-element array', async () => {
+		const data = await lofirmoApiRequest.call(context(), 'credits');
+		expect(getField(data, 'res')).toBe('10');
+		expect(Number(getField(data, 'cred'))).toBeGreaterThan(0);
+		const [request] = sb.requests;
+		expect(request).toMatchObject({ fn: 'credits', method: 'POST', auth: 'ok' });
+		expect(request.params.resp).toBe('JSON');
+	});
+
+	it('uses a path from the credential Path Overrides', async () => {
+		// the sandbox routes by function name, case-insensitively, under any prefix
+		const ctx = context({ pathOverrides: JSON.stringify({ credits: '/custom/prefix/getcreditos' }) });
+		await lofirmoApiRequest.call(ctx, 'credits');
+		expect(sb.requests[0].path).toBe('/custom/prefix/getcreditos');
+	});
+
+	it('turns a negative Res into a NodeApiError that shows the raw code, without retrying', async () => {
+		const error = await failure(lofirmoApiRequest.call(context(), 'sendContract', { Firmantes: [] }));
+		const shown = sb.requests[0].res;
+		expect(Number(shown)).toBeLessThan(0);
+		expect(error.message).toContain(`Res ${shown}`);
+		expect(sb.requests).toHaveLength(1);
+	});
+
+	it('treats a missing or zero Res as an error', async () => {
+		sb.addFault({ fn: 'credits', type: 'negative', res: '0' });
+		const error = await failure(lofirmoApiRequest.call(context(), 'credits'));
+		expect(error.message).toContain('Res 0');
+	});
+
+	it('refuses wrong credentials once, with a clear message and no retry', async () => {
+		const error = await failure(lofirmoApiRequest.call(context({ apiToken: 'wrong-token' }), 'credits'));
+		expect(error.message).toMatch(/refused the API User or API Token/);
+		expect(error.httpCode).toBe('401');
+		expect(sb.requests).toHaveLength(1);
+		expect(sb.requests[0].auth).toBe('bad');
+	});
+});
+
+describe('retries', () => {
+	it.each([
+		['HTTP 503', { type: 'status', status: 503 }],
+		['a dropped connection', { type: 'drop' }],
+	])('retries %s and succeeds on a later try', async (_name, fault) => {
+		sb.addFault({ fn: 'credits', ...fault, times: 2 });
+		const data = await lofirmoApiRequest.call(context(), 'credits');
+		expect(getField(data, 'Res')).toBe('10');
+		expect(sb.requests).toHaveLength(3);
+	});
+
+	it(`gives up after ${MAX_ATTEMPTS} tries of a transient fault and says so`, async () => {
+		sb.addFault({ fn: 'credits', type: 'status', status: 502, times: 10 });
+		const error = await failure(lofirmoApiRequest.call(context(), 'credits'));
+		expect(error.message).toContain('HTTP 502');
+		expect(error.description).toContain(`tried ${MAX_ATTEMPTS} times`);
+		expect(sb.requests).toHaveLength(MAX_ATTEMPTS);
+	});
+
+	it.each([
+		['HTTP 401', { type: 'unauthorized' }],
+		['HTTP 400', { type: 'status', status: 400 }],
+		['a negative Res', { type: 'negative', res: '-2' }],
+	])('never retries %s', async (_name, fault) => {
+		sb.addFault({ fn: 'credits', ...fault, times: 5 });
+		await failure(lofirmoApiRequest.call(context(), 'credits'));
+		expect(sb.requests).toHaveLength(1);
+	});
+});
+
+describe('PDF functions', () => {
+	it('returns a certified contract as a verified PDF', async () => {
+		const { contractId, reportId } = await sendContract();
+		await sb.certifyContract(contractId);
+		const pdf = await lofirmoDownloadPdf.call(context(), 'downloadContractPdf', {
+			Contratoid: contractId,
+			Reportid: reportId,
+			Doc: 'CERTIFICADO',
+		});
+		expect(isPdf(pdf)).toBe(true);
+	});
+
+	it('reports the API code when a JSON error comes instead of the PDF (not yet certified)', async () => {
+		const { contractId, reportId } = await sendContract();
+		const error = await failure(
+			lofirmoDownloadPdf.call(context(), 'downloadContractPdf', { Contratoid: contractId, Reportid: reportId }),
+		);
+		expect(error.message).toMatch(/rejected the request \(Res -\d+\)/);
+	});
+
+	it('rejects a non-PDF body answered with a success status', async () => {
+		const { contractId, reportId } = await sendContract();
+		await sb.certifyContract(contractId);
+		sb.addFault({ fn: 'downloadContractPdf', type: 'notpdf' });
+		const error = await failure(
+			lofirmoDownloadPdf.call(context(), 'downloadContractPdf', { Contratoid: contractId, Reportid: reportId }),
+		);
+		expect(error.message).toMatch(/Res -\d+|did not return a PDF/);
+	});
+
+	it('rejects a well-framed but cut-off PDF and does not retry it', async () => {
+		const { contractId, reportId } = await sendContract();
+		await sb.certifyContract(contractId);
+		sb.addFault({ fn: 'downloadContractPdf', type: 'truncate-complete' });
+		const before = sb.requests.length;
+		const error = await failure(
+			lofirmoDownloadPdf.call(context(), 'downloadContractPdf', { Contratoid: contractId, Reportid: reportId }),
+		);
+		expect(error.message).toMatch(/incomplete/);
+		expect(sb.requests.length - before).toBe(1);
+	});
+
+	it('retries a transfer cut mid-body and returns the whole file', async () => {
+		const { contractId, reportId } = await sendContract();
+		await sb.certifyContract(contractId);
+		sb.addFault({ fn: 'downloadContractPdf', type: 'truncate' });
+		const pdf = await lofirmoDownloadPdf.call(context(), 'downloadContractPdf', {
+			Contratoid: contractId,
+			Reportid: reportId,
+		});
+		expect(isPdf(pdf)).toBe(true);
+		expect(sb.requests.filter((r) => r.fn === 'downloadContractPdf')).toHaveLength(2);
+	});
+});
+
+describe('secrets', () => {
+	const token = 'TOKEN-must-never-show-9f3a1c';
+	const basic = Buffer.from(`${USER}:${token}`).toString('base64');
+
+	it.each([
+		['wrong credentials', { type: 'unauthorized' }],
+		['a 5xx', { type: 'status', status: 500, times: 5 }],
+		['a dropped connection', { type: 'drop', times: 5 }],
+		['a negative Res', { type: 'negative', res: '-9' }],
+	])('keeps the token out of the error for %s', async (_name, fault) => {
+		sb.addFault({ fn: 'credits', ...fault });
+		const error = await failure(lofirmoApiRequest.call(context({ apiToken: token }), 'credits'));
+		const text = errorText(error);
+		expect(text).not.toContain(token);
+		expect(text).not.toContain(basic);
+	});
+
+	it('keeps the token out of a connection-refused error', async () => {
+		const error = await failure(
+			lofirmoApiRequest.call(context({ apiToken: token, baseUrl: 'http://127.0.0.1:9' }), 'credits'),
+		);
+		expect(error.message).toContain('Could not reach Lofirmo');
+		const text = errorText(error);
+		expect(text).not.toContain(token);
+		expect(text).not.toContain(basic);
+	});
+});
+
+describe('helpers', () => {
+	it('reads keys regardless of case', () => {
+		expect(getField({ ContratoID: '7' }, 'contratoid')).toBe('7');
+		expect(getField({ Res: '1' }, 'Res')).toBe('1');
+		expect(getField({}, 'Res')).toBeUndefined();
+	});
+
+	it('unwraps arrays and bare objects, and reads the vendor old text format', () => {
+		expect(parseApiAnswer(Buffer.from('[{"Res":"10"}]'))).toEqual({ Res: '10' });
+		expect(parseApiAnswer(Buffer.from('{"Res":"1"}'))).toEqual({ Res: '1' });
+		expect(parseApiAnswer(Buffer.from('Res=-2\nCred=5'))).toEqual({ Res: '-2', Cred: '5' });
+		expect(parseApiAnswer(Buffer.from(''))).toBeUndefined();
+		expect(parseApiAnswer(Buffer.from('%PDF-1.4 binary'))).toBeUndefined();
+	});
+
+	it('resolves paths from overrides given as JSON text or object, ignoring junk', () => {
+		expect(resolvePath('credits', undefined)).toBe('/GetCreditos');
+		expect(resolvePath('credits', '{"credits":"Creditos"}')).toBe('/Creditos');
+		expect(resolvePath('credits', { credits: '/x/GetCreditos' })).toBe('/x/GetCreditos');
+		expect(resolvePath('credits', 'not json')).toBe('/GetCreditos');
+		expect(resolvePath('sendContract', '{"credits":"/c"}')).toBe('/EnviarContrato');
+	});
+
+	it('accepts only complete PDFs', () => {
+		const body = '%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n';
+		expect(isPdf(Buffer.from(body))).toBe(true);
+		expect(isPdf(Buffer.from(body.slice(0, 20)))).toBe(false);
+		expect(isPdf(Buffer.from('[{"Res":"-6"}]'))).toBe(false);
+	});
+});
