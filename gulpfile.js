@@ -1,8 +1,8 @@
 const { src, dest } = require('gulp');
 
-// n8n loads node and credential icons from next to the compiled files.
+// n8n loads icons and codex files (*.node.json) from next to the compiled files.
 function buildIcons() {
-	return src(['nodes/**/*.{png,svg}', 'credentials/**/*.{png,svg}', 'icons/**/*.{png,svg}'], {
+	return src(['nodes/**/*.{png,svg,json}', 'credentials/**/*.{png,svg}', 'icons/**/*.{png,svg}'], {
 		base: '.',
 		encoding: false,
 	}).pipe(dest('dist'));

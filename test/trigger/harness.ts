@@ -1,0 +1,114 @@
+/**
+ * Calls a trigger's webhook() the way n8n's own `testWebhookTriggerNode` does (packages/nodes-base/test/nodes/
+ * TriggerHelpers.ts in n8n-io/n8n, not published): through an `IWebhookFunctions` mocked with jest-mock-extended.
+ * Parameters get the description's defaults, as n8n fills them in; what the node writes to the HTTP response is
+ * recorded; binary and HTTP helpers are those of the shared test context (real HTTP unless stubbed).
+ */
+import type { IncomingHttpHeaders } from 'http';
+import { mock } from 'jest-mock-extended';
+import type {
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	IWebhookFunctions,
+	IWebhookResponseData,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+
+import { createExecuteContext, type HttpCall, type HttpHandler, type TestCredentials } from '../helpers/n8n-context';
+
+export interface WebhookCall {
+	parameters?: IDataObject;
+	headers?: IncomingHttpHeaders;
+	body?: unknown;
+	rawBody?: Buffer;
+	/** Credentials by type: `lofirmoWebhookApi` ({ user, password }) and `lofirmoApi` (TestCredentials). */
+	credentials?: { lofirmoWebhookApi?: IDataObject; lofirmoApi?: TestCredentials };
+	/** The node's workflow static data; pass the same object to several calls to share it. */
+	staticData?: IDataObject;
+	mode?: WorkflowExecuteMode;
+	/** Replaces real HTTP for the Lofirmo API calls. */
+	http?: HttpHandler;
+}
+
+export interface RecordedResponse {
+	statusCode?: number;
+	headers: Record<string, string>;
+	body?: string;
+}
+
+export interface WebhookResult {
+	responseData: IWebhookResponseData;
+	/** What the node wrote to the HTTP response itself (nothing when n8n answers for it). */
+	response: RecordedResponse;
+	/** The items emitted on the trigger's output; empty when nothing was emitted. */
+	items: INodeExecutionData[];
+	/** The Lofirmo API requests the node made. */
+	httpCalls: HttpCall[];
+}
+
+const NO_API_CREDENTIALS: TestCredentials = { apiUser: '', apiToken: '', baseUrl: 'http://127.0.0.1:9' };
+
+export async function callWebhook(Trigger: new () => INodeType, call: WebhookCall = {}): Promise<WebhookResult> {
+	const trigger = new Trigger();
+	const { description } = trigger;
+	const defaults = Object.fromEntries(description.properties.map((property) => [property.name, property.default]));
+	const parameters = { ...defaults, ...call.parameters } as INodeParameters;
+	const node: INode = {
+		id: '1',
+		name: description.defaults.name ?? description.displayName,
+		type: `n8n-nodes-lofirmo.${description.name}`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+	};
+
+	const apiCredentials = call.credentials?.lofirmoApi ?? NO_API_CREDENTIALS;
+	const shared = createExecuteContext({ parameters: {}, credentials: apiCredentials, http: call.http, node });
+	const response: RecordedResponse = { headers: {} };
+	const res = {
+		writeHead(statusCode: number, headers: Record<string, string> = {}) {
+			response.statusCode = statusCode;
+			Object.assign(response.headers, headers);
+			return res;
+		},
+		end(body?: string) {
+			response.body = body;
+			return res;
+		},
+	};
+	const staticData = call.staticData ?? {};
+
+	const context = mock<IWebhookFunctions>({
+		helpers: mock<IWebhookFunctions['helpers']>({
+			prepareBinaryData: shared.ctx.helpers.prepareBinaryData,
+			httpRequestWithAuthentication: shared.ctx.helpers.httpRequestWithAuthentication,
+			returnJsonArray: shared.ctx.helpers.returnJsonArray,
+		}),
+		logger: mock<IWebhookFunctions['logger']>(),
+		getNode: () => node,
+		getMode: () => call.mode ?? 'webhook',
+		getTimezone: () => 'Europe/Madrid',
+		getBodyData: () => call.body as IDataObject,
+		getHeaderData: () => call.headers ?? {},
+		getRequestObject: () => ({ headers: call.headers ?? {}, body: call.body, rawBody: call.rawBody }) as never,
+		getResponseObject: () => res as never,
+		getWorkflowStaticData: () => staticData,
+		getNodeParameter: ((name: string, fallback?: unknown) => parameters[name] ?? fallback) as never,
+		getCredentials: (async (type: string) => {
+			const found = (call.credentials as Record<string, object> | undefined)?.[type];
+			if (!found) throw new Error(`Node does not have any credentials set for "${type}"`);
+			return { ...found };
+		}) as never,
+	});
+
+	const responseData = await trigger.webhook!.call(context);
+	return { responseData, response, items: responseData.workflowData?.[0] ?? [], httpCalls: shared.calls };
+}
+
+/** An `Authorization` header for HTTP Basic auth. */
+export function basicAuthHeader(user: string, password: string): string {
+	return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+}

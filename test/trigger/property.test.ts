@@ -1,0 +1,129 @@
+/**
+ * Property-based: thousands of random and mutated reports, delivered every way, at the parser and at webhook().
+ * Nothing throws, every authenticated report is emitted exactly once (and nothing unauthenticated is), and no payload
+ * can pollute Object.prototype.
+ */
+import fc from 'fast-check';
+import type { IDataObject } from 'n8n-workflow';
+
+import { LofirmoTrigger } from '../../nodes/Lofirmo/LofirmoTrigger.node';
+import { readPayload } from '../../nodes/Lofirmo/trigger/payload';
+import { normaliseReport } from '../../nodes/Lofirmo/trigger/report';
+import { CONTRACT_REPORT, deliveries, IDENTITY_REPORT, type Delivery } from './fixtures';
+import { basicAuthHeader, callWebhook } from './harness';
+
+const EVENTS = ['contractStatusChanged', 'identityVerificationStatusChanged', 'unknown'];
+const DANGEROUS_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'];
+const HUGE = 'Ñ'.repeat(100_000);
+
+const key = fc.oneof(fc.string(), fc.constantFrom(...DANGEROUS_KEYS), fc.constantFrom(...Object.keys(IDENTITY_REPORT)));
+const leaf = fc.oneof(
+	{ arbitrary: fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.json()), weight: 30 },
+	{ arbitrary: fc.constantFrom('', '{', '{"a":', '[1,2', 'null', '2021-02-30 10:10', '1014', '5100'), weight: 10 },
+	// rare, or the run gets slow: each one is copied, encoded and parsed several times
+	{ arbitrary: fc.constant(HUGE), weight: 1 },
+);
+const value = fc.letrec((tie) => ({
+	value: fc.oneof({ maxDepth: 3 }, leaf, fc.array(tie('value'), { maxLength: 3 }), tie('object')),
+	object: fc.dictionary(key, tie('value'), { maxKeys: 4 }),
+})).value;
+
+/** A vendor example with fields deleted, replaced, re-cased or added (dangerous keys included). */
+const mutatedReport = fc
+	.tuple(
+		fc.constantFrom(CONTRACT_REPORT, IDENTITY_REPORT),
+		fc.array(
+			fc.oneof(
+				fc.record({ op: fc.constant('delete' as const), key }),
+				fc.record({ op: fc.constant('set' as const), key, value }),
+				fc.record({ op: fc.constant('recase' as const), key }),
+			),
+			{ maxLength: 6 },
+		),
+	)
+	.map(([example, mutations]) => {
+		const report: Record<string, unknown> = JSON.parse(JSON.stringify(example));
+		for (const mutation of mutations) {
+			const target = Object.keys(report).find((k) => k === mutation.key) ?? mutation.key;
+			if (mutation.op === 'delete') delete report[target];
+			// defineProperty, not assignment: a "__proto__" key must be a plain key, as JSON.parse makes it
+			if (mutation.op === 'set') Object.defineProperty(report, target, { value: mutation.value, enumerable: true, configurable: true, writable: true });
+			if (mutation.op === 'recase' && target in report) {
+				const moved = report[target];
+				delete report[target];
+				report[target.toUpperCase()] = moved;
+			}
+		}
+		return report;
+	});
+
+const anyReport = fc.oneof(mutatedReport, fc.dictionary(key, value), fc.object({ key, withNullPrototype: true }));
+
+/** A delivery of a report, or a raw body of any shape at all. */
+const delivery: fc.Arbitrary<Delivery> = fc.oneof(
+	fc.tuple(fc.constantFrom(...Object.values(deliveries)), anyReport).map(([deliver, report]) => deliver(report)),
+	fc.record({
+		headers: fc.record({ 'content-type': fc.constantFrom('application/json', 'text/plain', 'multipart/form-data', 'x/y') }),
+		body: fc.oneof(value, fc.string(), fc.constant(undefined)),
+		rawBody: fc.option(fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)), { nil: undefined }),
+	}),
+);
+
+const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();
+
+afterAll(() => {
+	expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeBefore);
+	expect(({} as IDataObject).polluted).toBeUndefined();
+});
+
+it('the parser never throws and always gives a serialisable report', () => {
+	fc.assert(
+		fc.property(delivery, ({ headers, body, rawBody }) => {
+			const report = normaliseReport(readPayload(body, headers['content-type'], rawBody));
+			expect(EVENTS).toContain(report.event);
+			expect(Array.isArray(report.parseErrors)).toBe(true);
+			expect(() => JSON.stringify(report)).not.toThrow();
+			expect(Object.getPrototypeOf(report)).toBe(Object.prototype);
+		}),
+		{ numRuns: 3000 },
+	);
+});
+
+it('webhook() emits every authenticated report exactly once and nothing else', async () => {
+	const credentials = { lofirmoWebhookApi: { user: 'lofirmo', password: 'secret' } };
+	await fc.assert(
+		fc.asyncProperty(delivery, fc.boolean(), fc.boolean(), async (sent, authOn, authRight) => {
+			const authorization = basicAuthHeader('lofirmo', authRight ? 'secret' : 'wrong');
+			const { items, responseData, response } = await callWebhook(LofirmoTrigger, {
+				...sent,
+				headers: { ...sent.headers, authorization },
+				parameters: { authentication: authOn ? 'basicAuth' : 'none' },
+				credentials,
+			});
+			if (authOn && !authRight) {
+				expect(items).toEqual([]);
+				expect(response.statusCode).toBe(401);
+				return;
+			}
+			expect(items).toHaveLength(1);
+			expect(responseData.workflowData).toHaveLength(1);
+			expect(EVENTS).toContain(items[0].json.event);
+		}),
+		{ numRuns: 1500 },
+	);
+});
+
+it('with Ignore Repeated Reports, each report is emitted once however often it is sent', async () => {
+	await fc.assert(
+		fc.asyncProperty(delivery, fc.integer({ min: 2, max: 3 }), async (sent, times) => {
+			const staticData = {};
+			let emitted = 0;
+			for (let i = 0; i < times; i++) {
+				const { items } = await callWebhook(LofirmoTrigger, { ...sent, parameters: { ignoreRepeats: true }, staticData });
+				emitted += items.length;
+			}
+			expect(emitted).toBe(1);
+		}),
+		{ numRuns: 300 },
+	);
+});
