@@ -1,0 +1,145 @@
+/** The node as n8n sees it: description, codex, routing, paired items and Continue On Fail. */
+import { existsSync, readFileSync } from 'fs';
+import { join, posix } from 'path';
+import { NodeApiError, NodeOperationError, type INodeProperties } from 'n8n-workflow';
+
+import { answer, failure, node, run } from './support';
+
+const root = join(__dirname, '..', '..', '..');
+const { description } = node;
+
+describe('description', () => {
+	it('is the Lofirmo action node, usable as an AI tool, with the Lofirmo credential', () => {
+		expect(description).toMatchObject({ name: 'lofirmo', displayName: 'Lofirmo', usableAsTool: true, version: 1 });
+		expect(description.credentials).toEqual([{ name: 'lofirmoApi', required: true }]);
+		expect(description.inputs).toEqual(['main']);
+		expect(description.outputs).toEqual(['main']);
+		expect(description.subtitle).toContain('$parameter["operation"]');
+	});
+
+	it('points at icons that the build puts next to dist/nodes/Lofirmo', () => {
+		const icon = description.icon as { light: string; dark: string };
+		for (const file of [icon.light, icon.dark]) {
+			const fromDist = posix.join('dist/nodes/Lofirmo', file.replace(/^file:/, ''));
+			expect(fromDist).toMatch(/^dist\/icons\/lofirmo(\.dark)?\.svg$/);
+			// gulp copies icons/** to dist/icons/**
+			expect(existsSync(join(root, fromDist.replace(/^dist\//, '')))).toBe(true);
+		}
+	});
+
+	it('has a codex naming this node with categories and documentation', () => {
+		const codex = JSON.parse(readFileSync(join(root, 'nodes/Lofirmo/Lofirmo.node.json'), 'utf8'));
+		expect(codex.node).toBe(`n8n-nodes-lofirmo.${description.name}`);
+		expect(codex.categories.length).toBeGreaterThan(0);
+		expect(codex.resources.primaryDocumentation[0].url).toMatch(/^https:\/\//);
+		expect(codex.resources.credentialDocumentation[0].url).toMatch(/^https:\/\//);
+	});
+
+	const operations = description.properties.filter((p) => p.name === 'operation');
+
+	it('offers every operation of the brief, each with an action an AI agent can pick', () => {
+		const offered = operations.flatMap((p) =>
+			(p.options as Array<{ value: string; action: string }>).map((o) => `${p.displayOptions!.show!.resource![0]}.${o.value}`),
+		);
+		expect(offered.sort()).toEqual(
+			[
+				'account.credits',
+				'contract.cancelContract',
+				'contract.continueFlow',
+				'contract.contractStatus',
+				'contract.downloadContractPdf',
+				'contract.sendContract',
+				'identityVerification.downloadIdentityCertificate',
+				'identityVerification.sendIdentity',
+			].sort(),
+		);
+		for (const p of operations) {
+			for (const option of p.options as Array<{ action?: string; description?: string }>) {
+				expect(option.action).toBeTruthy();
+				expect(option.description).toBeTruthy();
+			}
+		}
+	});
+
+	it('names the API parameter in the description of every field that is sent', () => {
+		const fields = (properties: INodeProperties[]): INodeProperties[] =>
+			properties.flatMap((p) => {
+				const nested = (p.options ?? []).flatMap((o) =>
+					'values' in o ? fields(o.values) : 'type' in o ? fields([o as INodeProperties]) : [],
+				);
+				return p.type === 'collection' || p.type === 'fixedCollection' ? nested : [p, ...nested];
+			});
+		// UI switches and output settings are not sent, nor are a key/value pair's parts
+		const notSent = new Set(['resource', 'operation', 'signersInput', 'binaryPropertyName', 'name', 'value', 'from']);
+		const sent = fields(description.properties).filter((p) => !notSent.has(p.name));
+		expect(sent.length).toBeGreaterThan(30);
+		for (const field of sent) {
+			expect([field.name, field.description]).toEqual([field.name, expect.stringMatching(/Sent as `|`Documentos`/)]);
+		}
+	});
+});
+
+describe('routing', () => {
+	const credits = { resource: 'account', operation: 'credits' };
+
+	it('pairs each output item with its input item', async () => {
+		const { output } = run(
+			(i) => ({ resource: 'contract', operation: 'contractStatus', contractId: `C${i}`, reportId: `${100 + i}` }),
+			{ http: answer({ Res: '1', Estado: '11' }), items: [{ json: { a: 1 } }, { json: { a: 2 } }] },
+		);
+		const [items] = await output;
+		expect(items.map((item) => [item.json.contractId, item.json.reportId, item.pairedItem])).toEqual([
+			['C0', '100', { item: 0 }],
+			['C1', '101', { item: 1 }],
+		]);
+	});
+
+	it('with Continue On Fail, emits an error item for a failed item and goes on with the rest', async () => {
+		const { output, calls } = run(
+			(i) => ({ resource: 'identityVerification', operation: 'sendIdentity', mobile: i === 1 ? 'not a phone' : '34600000001' }),
+			{
+				http: answer({ Res: '10', ID: '7', Cred: '1' }),
+				items: [{ json: {} }, { json: {} }, { json: {} }],
+				continueOnFail: true,
+			},
+		);
+		const [items] = await output;
+		expect(calls).toHaveLength(2);
+		expect(items).toEqual([
+			expect.objectContaining({ json: expect.objectContaining({ verificationId: '7' }), pairedItem: { item: 0 } }),
+			{ json: { error: 'Mobile is not a valid mobile number' }, pairedItem: { item: 1 } },
+			expect.objectContaining({ json: expect.objectContaining({ verificationId: '7' }), pairedItem: { item: 2 } }),
+		]);
+	});
+
+	it('with Continue On Fail, reports an API error per item', async () => {
+		const { output } = run(credits, { http: answer({ Res: '-1' }), continueOnFail: true });
+		const [[item]] = await output;
+		expect(item.json.error).toContain('Res -1');
+		expect(item.pairedItem).toEqual({ item: 0 });
+	});
+
+	it('without Continue On Fail, stops at the first failing item and names it', async () => {
+		const { output, calls } = run(
+			(i) => ({ resource: 'identityVerification', operation: 'sendIdentity', mobile: i === 1 ? '12' : '34600000001' }),
+			{ http: answer({ Res: '10', ID: '7' }), items: [{ json: {} }, { json: {} }, { json: {} }] },
+		);
+		const error = await failure(output);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.context.itemIndex).toBe(1);
+		expect(calls).toHaveLength(1);
+	});
+
+	it('keeps the API error of a failed call as a NodeApiError', async () => {
+		const { output } = run(credits, { http: answer({ Res: '-2' }) });
+		const error = await failure(output);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.context.itemIndex).toBe(0);
+	});
+
+	it('refuses an operation it does not have', async () => {
+		const { output, calls } = run({ resource: 'contract', operation: 'deleteEverything' });
+		expect((await failure(output)).message).toBe('The operation "deleteEverything" is not supported for "contract"');
+		expect(calls).toHaveLength(0);
+	});
+});
