@@ -14,20 +14,12 @@ import {
 	resolvePath,
 } from '../../nodes/Lofirmo/transport';
 import { createExecuteContext, type TestCredentials } from '../helpers/n8n-context';
-import { startSandbox, TOKEN, USER, type Sandbox } from '../helpers/sandbox';
+import { useSandbox, USER } from '../helpers/sandbox';
 
-let sb: Sandbox;
-let credentials: TestCredentials;
-
-beforeAll(async () => {
-	sb = await startSandbox();
-	credentials = { apiUser: USER, apiToken: TOKEN, baseUrl: sb.url };
-});
-afterAll(async () => sb.stop());
-beforeEach(() => sb.reset());
+const env = useSandbox();
 
 function context(overrides: Partial<TestCredentials> = {}) {
-	return createExecuteContext({ parameters: {}, credentials: { ...credentials, ...overrides } }).ctx;
+	return createExecuteContext({ parameters: {}, credentials: { ...env.credentials, ...overrides } }).ctx;
 }
 
 async function sendContract(): Promise<{ contractId: string; reportId: string }> {
@@ -57,7 +49,7 @@ describe('JSON functions', () => {
 		const data = await lofirmoApiRequest.call(context(), 'credits');
 		expect(getField(data, 'res')).toBe('10');
 		expect(Number(getField(data, 'cred'))).toBeGreaterThan(0);
-		const [request] = sb.requests;
+		const [request] = env.sb.requests;
 		expect(request).toMatchObject({ fn: 'credits', method: 'POST', auth: 'ok' });
 		expect(request.params.resp).toBe('JSON');
 	});
@@ -66,19 +58,19 @@ describe('JSON functions', () => {
 		// the sandbox routes by function name, case-insensitively, under any prefix
 		const ctx = context({ pathOverrides: JSON.stringify({ credits: '/custom/prefix/getcreditos' }) });
 		await lofirmoApiRequest.call(ctx, 'credits');
-		expect(sb.requests[0].path).toBe('/custom/prefix/getcreditos');
+		expect(env.sb.requests[0].path).toBe('/custom/prefix/getcreditos');
 	});
 
 	it('turns a negative Res into a NodeApiError that shows the raw code, without retrying', async () => {
 		const error = await failure(lofirmoApiRequest.call(context(), 'sendContract', { Firmantes: [] }));
-		const shown = sb.requests[0].res;
+		const shown = env.sb.requests[0].res;
 		expect(Number(shown)).toBeLessThan(0);
 		expect(error.message).toContain(`Res ${shown}`);
-		expect(sb.requests).toHaveLength(1);
+		expect(env.sb.requests).toHaveLength(1);
 	});
 
 	it('treats a missing or zero Res as an error', async () => {
-		sb.addFault({ fn: 'credits', type: 'negative', res: '0' });
+		env.sb.addFault({ fn: 'credits', type: 'negative', res: '0' });
 		const error = await failure(lofirmoApiRequest.call(context(), 'credits'));
 		expect(error.message).toContain('Res 0');
 	});
@@ -87,8 +79,8 @@ describe('JSON functions', () => {
 		const error = await failure(lofirmoApiRequest.call(context({ apiToken: 'wrong-token' }), 'credits'));
 		expect(error.message).toMatch(/refused the API User or API Token/);
 		expect(error.httpCode).toBe('401');
-		expect(sb.requests).toHaveLength(1);
-		expect(sb.requests[0].auth).toBe('bad');
+		expect(env.sb.requests).toHaveLength(1);
+		expect(env.sb.requests[0].auth).toBe('bad');
 	});
 });
 
@@ -97,18 +89,18 @@ describe('retries', () => {
 		['HTTP 503', { type: 'status', status: 503 }],
 		['a dropped connection', { type: 'drop' }],
 	])('retries %s and succeeds on a later try', async (_name, fault) => {
-		sb.addFault({ fn: 'credits', ...fault, times: 2 });
+		env.sb.addFault({ fn: 'credits', ...fault, times: 2 });
 		const data = await lofirmoApiRequest.call(context(), 'credits');
 		expect(getField(data, 'Res')).toBe('10');
-		expect(sb.requests).toHaveLength(3);
+		expect(env.sb.requests).toHaveLength(3);
 	});
 
 	it(`gives up after ${MAX_ATTEMPTS} tries of a transient fault and says so`, async () => {
-		sb.addFault({ fn: 'credits', type: 'status', status: 502, times: 10 });
+		env.sb.addFault({ fn: 'credits', type: 'status', status: 502, times: 10 });
 		const error = await failure(lofirmoApiRequest.call(context(), 'credits'));
 		expect(error.message).toContain('HTTP 502');
 		expect(error.description).toContain(`tried ${MAX_ATTEMPTS} times`);
-		expect(sb.requests).toHaveLength(MAX_ATTEMPTS);
+		expect(env.sb.requests).toHaveLength(MAX_ATTEMPTS);
 	});
 
 	it.each([
@@ -116,16 +108,16 @@ describe('retries', () => {
 		['HTTP 400', { type: 'status', status: 400 }],
 		['a negative Res', { type: 'negative', res: '-2' }],
 	])('never retries %s', async (_name, fault) => {
-		sb.addFault({ fn: 'credits', ...fault, times: 5 });
+		env.sb.addFault({ fn: 'credits', ...fault, times: 5 });
 		await failure(lofirmoApiRequest.call(context(), 'credits'));
-		expect(sb.requests).toHaveLength(1);
+		expect(env.sb.requests).toHaveLength(1);
 	});
 });
 
 describe('PDF functions', () => {
 	it('returns a certified contract as a verified PDF', async () => {
 		const { contractId, reportId } = await sendContract();
-		await sb.certifyContract(contractId);
+		await env.sb.certifyContract(contractId);
 		const pdf = await lofirmoDownloadPdf.call(context(), 'downloadContractPdf', {
 			Contratoid: contractId,
 			Reportid: reportId,
@@ -144,8 +136,8 @@ describe('PDF functions', () => {
 
 	it('rejects a non-PDF body answered with a success status', async () => {
 		const { contractId, reportId } = await sendContract();
-		await sb.certifyContract(contractId);
-		sb.addFault({ fn: 'downloadContractPdf', type: 'notpdf' });
+		await env.sb.certifyContract(contractId);
+		env.sb.addFault({ fn: 'downloadContractPdf', type: 'notpdf' });
 		const error = await failure(
 			lofirmoDownloadPdf.call(context(), 'downloadContractPdf', { Contratoid: contractId, Reportid: reportId }),
 		);
@@ -154,26 +146,26 @@ describe('PDF functions', () => {
 
 	it('rejects a well-framed but cut-off PDF and does not retry it', async () => {
 		const { contractId, reportId } = await sendContract();
-		await sb.certifyContract(contractId);
-		sb.addFault({ fn: 'downloadContractPdf', type: 'truncate-complete' });
-		const before = sb.requests.length;
+		await env.sb.certifyContract(contractId);
+		env.sb.addFault({ fn: 'downloadContractPdf', type: 'truncate-complete' });
+		const before = env.sb.requests.length;
 		const error = await failure(
 			lofirmoDownloadPdf.call(context(), 'downloadContractPdf', { Contratoid: contractId, Reportid: reportId }),
 		);
 		expect(error.message).toMatch(/incomplete/);
-		expect(sb.requests.length - before).toBe(1);
+		expect(env.sb.requests.length - before).toBe(1);
 	});
 
 	it('retries a transfer cut mid-body and returns the whole file', async () => {
 		const { contractId, reportId } = await sendContract();
-		await sb.certifyContract(contractId);
-		sb.addFault({ fn: 'downloadContractPdf', type: 'truncate' });
+		await env.sb.certifyContract(contractId);
+		env.sb.addFault({ fn: 'downloadContractPdf', type: 'truncate' });
 		const pdf = await lofirmoDownloadPdf.call(context(), 'downloadContractPdf', {
 			Contratoid: contractId,
 			Reportid: reportId,
 		});
 		expect(isPdf(pdf)).toBe(true);
-		expect(sb.requests.filter((r) => r.fn === 'downloadContractPdf')).toHaveLength(2);
+		expect(env.sb.requests.filter((r) => r.fn === 'downloadContractPdf')).toHaveLength(2);
 	});
 });
 
@@ -187,7 +179,7 @@ describe('secrets', () => {
 		['a dropped connection', { type: 'drop', times: 5 }],
 		['a negative Res', { type: 'negative', res: '-9' }],
 	])('keeps the token out of the error for %s', async (_name, fault) => {
-		sb.addFault({ fn: 'credits', ...fault });
+		env.sb.addFault({ fn: 'credits', ...fault });
 		const error = await failure(lofirmoApiRequest.call(context({ apiToken: token }), 'credits'));
 		const text = errorText(error);
 		expect(text).not.toContain(token);

@@ -6,27 +6,19 @@
 import { NodeApiError, NodeOperationError, type INodeExecutionData } from 'n8n-workflow';
 
 import { isPdf } from '../../../nodes/Lofirmo/transport';
-import { binaryBuffer, type TestCredentials } from '../../helpers/n8n-context';
-import { startSandbox, TOKEN, USER, type Sandbox } from '../../helpers/sandbox';
+import { binaryBuffer } from '../../helpers/n8n-context';
+import { useSandbox } from '../../helpers/sandbox';
 import { failure, run as runNode } from './support';
 
-let sb: Sandbox;
-let credentials: TestCredentials;
-
-beforeAll(async () => {
-	sb = await startSandbox();
-	credentials = { apiUser: USER, apiToken: TOKEN, baseUrl: sb.url };
-});
-afterAll(async () => sb.stop());
-beforeEach(() => sb.reset());
+const env = useSandbox();
 
 type Parameters = Record<string, unknown>;
 
 /** The sandbox account's credits now. */
-const credits = () => sb.state.credits();
+const credits = () => env.sb.state.credits();
 
 function run(parameters: Parameters | ((itemIndex: number) => Parameters), items?: INodeExecutionData[], continueOnFail = false) {
-	return runNode(parameters, { credentials, items, continueOnFail }).output;
+	return runNode(parameters, { credentials: env.credentials, items, continueOnFail }).output;
 }
 
 async function one(parameters: Parameters): Promise<INodeExecutionData> {
@@ -71,7 +63,7 @@ it('runs the whole story of a contract: send, sign, certify, status 1014, both P
 	expect(sent.json.credits).toBe(credits());
 	expect(credits()).toBeLessThan(creditsBefore);
 
-	const [request] = sb.requests;
+	const [request] = env.sb.requests;
 	expect(request).toMatchObject({ fn: 'sendContract', auth: 'ok' });
 	expect(request.params).toMatchObject({
 		firmantes: [
@@ -93,7 +85,7 @@ it('runs the whole story of a contract: send, sign, certify, status 1014, both P
 	const pending = await one(contractOp('contractStatus', sent));
 	expect(pending.json).toMatchObject({ contractId: id, status: '11', statusLabel: null, signers: 2, signed: 0 });
 
-	await sb.signContract(id);
+	await env.sb.signContract(id);
 	expect((await one(contractOp('contractStatus', sent))).json).toMatchObject({ signed: 1, status: '11' });
 
 	// not certified yet: Lofirmo answers with an error code, not a PDF
@@ -101,7 +93,7 @@ it('runs the whole story of a contract: send, sign, certify, status 1014, both P
 	expect(early).toBeInstanceOf(NodeApiError);
 	expect(early.message).toMatch(/Res -\d+/);
 
-	await sb.certifyContract(id);
+	await env.sb.certifyContract(id);
 	const certified = await one(contractOp('contractStatus', sent));
 	expect(certified.json).toMatchObject({
 		contractId: id,
@@ -147,7 +139,7 @@ it('sends every optional field in a form Lofirmo accepts', async () => {
 		maxCheckboxes: 3,
 	});
 	expect(sent.json.documents).toBe(2);
-	expect(sb.requests[0].params).toMatchObject({
+	expect(env.sb.requests[0].params).toMatchObject({
 		firmasemisor: [{ ID: 1865998 }],
 		documentossolicitados: [{ Texto: 'Nómina', Firmante: '1' }],
 		personalizacion: { CIF: 'B800000000' },
@@ -167,7 +159,7 @@ it('takes the signers as JSON mapped from a previous node', async () => {
 		signersJson: [{ Nombre: 'Ana', Email: 'ana@example.com', Cargo: 'CEO' }],
 	});
 	expect(sent.json.signers).toBe(1);
-	expect(sb.requests[0].params.firmantes).toEqual([{ Nombre: 'Ana', Email: 'ana@example.com', Cargo: 'CEO' }]);
+	expect(env.sb.requests[0].params.firmantes).toEqual([{ Nombre: 'Ana', Email: 'ana@example.com', Cargo: 'CEO' }]);
 });
 
 it('continues the signature flow, and shows the vendor limit of 2 per day as an error', async () => {
@@ -177,7 +169,7 @@ it('continues the signature flow, and shows the vendor limit of 2 per day as an 
 	}
 	const third = await failure(run(contractOp('continueFlow', sent)));
 	expect(third).toBeInstanceOf(NodeApiError);
-	expect(third.message).toContain(`Res ${sb.requests[sb.requests.length - 1].res}`);
+	expect(third.message).toContain(`Res ${env.sb.requests[env.sb.requests.length - 1].res}`);
 });
 
 it('cancels a contract and reports the credits', async () => {
@@ -205,7 +197,7 @@ it('runs the whole story of an identity verification: send, complete, certificat
 	expect(sent.json).toMatchObject({ credits: credits(), scheduledFor: '2030-07-01 15:10' });
 	const id = String(sent.json.verificationId);
 	expect(id).toMatch(/^\d+$/);
-	expect(sb.requests[0].params).toMatchObject({
+	expect(env.sb.requests[0].params).toMatchObject({
 		telefono: '34600000003',
 		mensaje: 'Verifique su identidad: [LINK]',
 		dni: '12345678Z',
@@ -216,7 +208,7 @@ it('runs the whole story of an identity verification: send, complete, certificat
 	const download = { resource: 'identityVerification', operation: 'downloadIdentityCertificate', verificationId: id, binaryPropertyName: 'data' };
 	expect((await failure(run(download))).message).toMatch(/Res -\d+/);
 
-	await sb.completeIdentity(id);
+	await env.sb.completeIdentity(id);
 	const item = await one(download);
 	const pdf = binaryBuffer(item);
 	expectValidPdf(pdf);
@@ -227,7 +219,7 @@ it('runs the whole story of an identity verification: send, complete, certificat
 it('gets the credits as a number, once for many items', async () => {
 	const [items] = await run({ resource: 'account', operation: 'credits' }, [{ json: {} }, { json: {} }]);
 	expect(items.map((item) => item.json.credits)).toEqual([credits(), credits()]);
-	expect(sb.requests).toHaveLength(1);
+	expect(env.sb.requests).toHaveLength(1);
 });
 
 it('with Continue On Fail, reports a failing item and runs the others', async () => {
@@ -261,7 +253,7 @@ describe('refused input never reaches Lofirmo', () => {
 		const before = credits();
 		const error = await failure(run({ signersInput: 'fields', ...parameters }));
 		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(sb.requests).toHaveLength(0);
+		expect(env.sb.requests).toHaveLength(0);
 		expect(credits()).toBe(before);
 	});
 });
