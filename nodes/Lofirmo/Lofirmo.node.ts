@@ -1,4 +1,11 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as account from './actions/account';
@@ -6,14 +13,28 @@ import * as contract from './actions/contract';
 import * as identityVerification from './actions/identityVerification';
 import { router } from './actions/router';
 
+const resourceFields: INodeProperties[] = [
+	...contract.description,
+	...identityVerification.description,
+	...account.description,
+];
+
+// The canvas shows what the node does ("Send a contract for signature"), not the internal operation value.
+const actionByOperation = Object.fromEntries(
+	resourceFields
+		.filter((field) => field.name === 'operation')
+		.flatMap((field) => (field.options as INodePropertyOptions[]).map((option) => [option.value, option.action])),
+);
+
 export class Lofirmo implements INodeType {
+	// eslint-disable-next-line n8n-nodes-base/node-class-description-missing-subtitle -- the subtitle is there; the rule only recognises a plain string
 	description: INodeTypeDescription = {
 		displayName: 'Lofirmo',
 		name: 'lofirmo',
 		icon: { light: 'file:../../icons/lofirmo.svg', dark: 'file:../../icons/lofirmo.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: `={{ ${JSON.stringify(actionByOperation)}[$parameter["operation"]] }}`,
 		description:
 			'Send contracts for e-signature, verify identities by video and check credits with Lofirmo (Mensatek)',
 		defaults: { name: 'Lofirmo' },
@@ -34,9 +55,7 @@ export class Lofirmo implements INodeType {
 				],
 				default: 'contract',
 			},
-			...contract.description,
-			...identityVerification.description,
-			...account.description,
+			...resourceFields,
 		],
 	};
 

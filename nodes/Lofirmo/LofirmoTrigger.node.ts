@@ -65,7 +65,7 @@ export class LofirmoTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Lofirmo has no API to register webhooks, so set this up once in your Lofirmo user panel (API configuration, real-time reports): paste this node\'s <b>Production URL</b> (under Webhook URLs above), choose <b>JSON</b> (FORM-DATA works too) and, if you pick Basic Auth below, enter the same user and password there. Then activate the workflow. To try it first, click "Listen for test event" and have Lofirmo send to the <b>Test URL</b>.',
+					'Lofirmo has no API to register webhooks, so set this up once in your Lofirmo user panel (API configuration, real-time reports): paste this node\'s Production URL (under Webhook URLs above), choose JSON (FORM-DATA works too) and, if you pick Basic Auth below, enter the same user and password there. Then activate the workflow. To try it first, click "Execute step" here (n8n then listens for a test event) and have Lofirmo send to the Test URL.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',

@@ -96,7 +96,8 @@ describe('node description', () => {
 		expect(notice?.displayName).toMatch(/JSON/);
 		expect(notice?.displayName).toMatch(/FORM-DATA/);
 		expect(notice?.displayName).toMatch(/Basic Auth/);
-		expect(notice?.displayName).toMatch(/Listen for test event/);
+		expect(notice?.displayName).toMatch(/Execute step/);
+		expect(notice?.displayName).not.toMatch(/<b>/); // n8n strips markup from notices
 	});
 
 	it('asks for each credential only when its option is on', () => {

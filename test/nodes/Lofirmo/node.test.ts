@@ -61,6 +61,15 @@ describe('description', () => {
 		}
 	});
 
+	it('shows on the canvas what the node does, not the internal operation value', () => {
+		const subtitle = String(description.subtitle);
+		const map = JSON.parse(subtitle.slice(subtitle.indexOf('{', 3), subtitle.lastIndexOf('}[') + 1));
+		expect(map.sendContract).toBe('Send a contract for signature');
+		expect(Object.keys(map).sort()).toEqual(
+			['cancelContract', 'continueFlow', 'contractStatus', 'credits', 'downloadContractPdf', 'downloadIdentityCertificate', 'sendContract', 'sendIdentity'],
+		);
+	});
+
 	it('names the API parameter in the description of every field that is sent', () => {
 		const fields = (properties: INodeProperties[]): INodeProperties[] =>
 			properties.flatMap((p) => {
