@@ -18,7 +18,6 @@ import { fetchCertificate } from './trigger/certificate';
 import { isWanted, reportFilter } from './trigger/filters';
 import { readPayload } from './trigger/payload';
 import { CONTRACT_EVENT, IDENTITY_EVENT, normaliseReport, type Report } from './trigger/report';
-import { fingerprint, isRepeat, MAX_REMEMBERED, remember } from './trigger/repeats';
 
 const REALM = 'Lofirmo Trigger';
 const DEFAULT_TIME_LIMIT_SECONDS = 20;
@@ -151,13 +150,6 @@ export class LofirmoTrigger implements INodeType {
 				description:
 					'Lofirmo waits for the answer while the PDF downloads. Past this limit the report starts the workflow without the PDF (with downloadError set), so Lofirmo does not time out and send it again.',
 			},
-			{
-				displayName: 'Ignore Repeated Reports',
-				name: 'ignoreRepeats',
-				type: 'boolean',
-				default: false,
-				description: `Whether to ignore a report identical to one of the last ${MAX_REMEMBERED} this trigger passed on. Not applied while listening for a test event.`,
-			},
 		],
 	};
 
@@ -210,17 +202,10 @@ export class LofirmoTrigger implements INodeType {
 		);
 		if (!isWanted(report, filter)) return { webhookResponse: { received: true, ignored: 'filtered' } };
 
-		// while listening for a test event every report is shown, so the same sample can be sent again
-		const checkRepeats = this.getNodeParameter('ignoreRepeats', false) === true && this.getMode() !== 'manual';
-		const seen = this.getWorkflowStaticData('node');
-		const print = checkRepeats ? fingerprint(payload.raw) : undefined;
-		if (isRepeat(seen, print)) return { webhookResponse: { received: true, ignored: 'repeat' } };
-
 		const item: INodeExecutionData = { json: report };
 		if (this.getNodeParameter('downloadPdf', false) === true) {
 			await attachCertificate.call(this, item, report);
 		}
-		remember(seen, print);
 		return { workflowData: [[item]], webhookResponse: { received: true } };
 	}
 }

@@ -14,7 +14,6 @@ import type {
 	INodeType,
 	IWebhookFunctions,
 	IWebhookResponseData,
-	WorkflowExecuteMode,
 } from 'n8n-workflow';
 
 import { createExecuteContext, type HttpCall, type HttpHandler, type TestCredentials } from '../helpers/n8n-context';
@@ -26,9 +25,6 @@ export interface WebhookCall {
 	rawBody?: Buffer;
 	/** Credentials by type: `lofirmoWebhookApi` ({ user, password }) and `lofirmoApi` (TestCredentials). */
 	credentials?: { lofirmoWebhookApi?: IDataObject; lofirmoApi?: TestCredentials };
-	/** The node's workflow static data; pass the same object to several calls to share it. */
-	staticData?: IDataObject;
-	mode?: WorkflowExecuteMode;
 	/** Replaces real HTTP for the Lofirmo API calls. */
 	http?: HttpHandler;
 }
@@ -79,7 +75,6 @@ export async function callWebhook(Trigger: new () => INodeType, call: WebhookCal
 			return res;
 		},
 	};
-	const staticData = call.staticData ?? {};
 
 	const context = mock<IWebhookFunctions>({
 		helpers: mock<IWebhookFunctions['helpers']>({
@@ -89,13 +84,12 @@ export async function callWebhook(Trigger: new () => INodeType, call: WebhookCal
 		}),
 		logger: mock<IWebhookFunctions['logger']>(),
 		getNode: () => node,
-		getMode: () => call.mode ?? 'webhook',
+		getMode: () => 'webhook',
 		getTimezone: () => 'Europe/Madrid',
 		getBodyData: () => call.body as IDataObject,
 		getHeaderData: () => call.headers ?? {},
 		getRequestObject: () => ({ headers: call.headers ?? {}, body: call.body, rawBody: call.rawBody }) as never,
 		getResponseObject: () => res as never,
-		getWorkflowStaticData: () => staticData,
 		getNodeParameter: ((name: string, fallback?: unknown) => parameters[name] ?? fallback) as never,
 		getCredentials: (async (type: string) => {
 			const found = (call.credentials as Record<string, object> | undefined)?.[type];

@@ -112,18 +112,3 @@ it('webhook() emits every authenticated report exactly once and nothing else', a
 		{ numRuns: 1500 },
 	);
 });
-
-it('with Ignore Repeated Reports, each report is emitted once however often it is sent', async () => {
-	await fc.assert(
-		fc.asyncProperty(delivery, fc.integer({ min: 2, max: 3 }), async (sent, times) => {
-			const staticData = {};
-			let emitted = 0;
-			for (let i = 0; i < times; i++) {
-				const { items } = await callWebhook(LofirmoTrigger, { ...sent, parameters: { ignoreRepeats: true }, staticData });
-				emitted += items.length;
-			}
-			expect(emitted).toBe(1);
-		}),
-		{ numRuns: 300 },
-	);
-});

@@ -1,11 +1,10 @@
 /**
  * The Lofirmo Trigger's webhook() fed with the vendor's own example reports, delivered every way Lofirmo can send
- * them: typed output, parsed nested fields, raw kept, filters, Basic auth, malformed and unknown reports, repeats.
+ * them: typed output, parsed nested fields, raw kept, filters, Basic auth, malformed and unknown reports.
  */
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { LofirmoTrigger } from '../../nodes/Lofirmo/LofirmoTrigger.node';
-import { MAX_REMEMBERED } from '../../nodes/Lofirmo/trigger/repeats';
 import { CONTRACT_REPORT, deliveries, IDENTITY_REPORT, without, type Delivery } from './fixtures';
 import { basicAuthHeader, callWebhook, type WebhookCall } from './harness';
 
@@ -299,56 +298,5 @@ describe('Basic auth', () => {
 
 	it('ignores the Authorization header when authentication is off', async () => {
 		await emittedOne(withAuth('Basic garbage'));
-	});
-});
-
-describe('Ignore Repeated Reports', () => {
-	const parameters = { ignoreRepeats: true };
-
-	it('ignores an exact repeat, whether sent as JSON or as a form, with keys in any order', async () => {
-		const staticData = {};
-		await emittedOne(deliveries.json(CONTRACT_REPORT), { parameters, staticData });
-		await expectIgnored(deliveries.json(CONTRACT_REPORT), 'repeat', { parameters, staticData });
-		await expectIgnored(deliveries.form(CONTRACT_REPORT), 'repeat', { parameters, staticData });
-		const reversed = Object.fromEntries(Object.entries(CONTRACT_REPORT).reverse());
-		await expectIgnored(deliveries.multipart(reversed), 'repeat', { parameters, staticData });
-	});
-
-	it('passes a report that differs in any value', async () => {
-		const staticData = {};
-		await emittedOne(deliveries.json(CONTRACT_REPORT), { parameters, staticData });
-		await emittedOne(deliveries.json({ ...CONTRACT_REPORT, Resultado: '1014' }), { parameters, staticData });
-		await emittedOne(deliveries.json({ ...CONTRACT_REPORT, NumFimados: '2' }), { parameters, staticData });
-	});
-
-	it('does not remember a report it filtered out', async () => {
-		const staticData = {};
-		await expectIgnored(deliveries.json(CONTRACT_REPORT), 'filtered', {
-			parameters: { ...parameters, statusCodes: ['1014'] },
-			staticData,
-		});
-		await emittedOne(deliveries.json(CONTRACT_REPORT), { parameters, staticData });
-	});
-
-	it('shows every report while listening for a test event', async () => {
-		const staticData = {};
-		await emittedOne(deliveries.json(CONTRACT_REPORT), { parameters, staticData, mode: 'manual' });
-		await emittedOne(deliveries.json(CONTRACT_REPORT), { parameters, staticData, mode: 'manual' });
-	});
-
-	it('passes repeats when the option is off', async () => {
-		const staticData = {};
-		await emittedOne(deliveries.json(CONTRACT_REPORT), { staticData });
-		await emittedOne(deliveries.json(CONTRACT_REPORT), { staticData });
-	});
-
-	it(`remembers only the last ${MAX_REMEMBERED} reports`, async () => {
-		const staticData: IDataObject = {};
-		const report = (n: number) => deliveries.json({ ...CONTRACT_REPORT, ReportID: String(n) });
-		for (let n = 0; n <= MAX_REMEMBERED; n++) await emittedOne(report(n), { parameters, staticData });
-		expect(Object.values(staticData)).toEqual([expect.any(Array)]);
-		expect((Object.values(staticData)[0] as unknown[]).length).toBe(MAX_REMEMBERED);
-		await expectIgnored(report(MAX_REMEMBERED), 'repeat', { parameters, staticData });
-		await emittedOne(report(0), { parameters, staticData }); // forgotten: the oldest one
 	});
 });
