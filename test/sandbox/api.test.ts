@@ -1,6 +1,7 @@
 /** The sandbox's transport: routing, POST only, Basic auth, JSON and form bodies, answers, the request log. */
 import http from 'http';
 
+import { LOFIRMO_FUNCTIONS } from '../../nodes/Lofirmo/transport/endpoints';
 import { DEFAULT_FUNCTION_NAMES, createSandbox } from '../../sandbox/server';
 import { call, control, SIGNERS, startSandbox, TOKEN, USER, type Sandbox } from './support';
 
@@ -13,17 +14,9 @@ afterAll(async () => sb.stop());
 beforeEach(() => sb.reset());
 
 describe('routing', () => {
-	it('exports the function names, two documented and six overridable', () => {
-		expect(DEFAULT_FUNCTION_NAMES).toEqual({
-			sendContract: 'EnviarContrato',
-			continueFlow: 'ContinuarFlujo',
-			cancelContract: 'CancelarContrato',
-			contractStatus: 'EstadoContrato',
-			downloadContractPdf: 'DescargarContrato',
-			credits: 'GetCreditos',
-			sendIdentity: 'VerificarIdentidad',
-			downloadIdentityCertificate: 'DescargarCertificadoVerificacion',
-		});
+	it('serves every function where the package calls it by default', () => {
+		const paths = Object.fromEntries(Object.entries(LOFIRMO_FUNCTIONS).map(([key, { path }]) => [key, path.slice(1)]));
+		expect(DEFAULT_FUNCTION_NAMES).toEqual(paths);
 	});
 
 	it.each(['/GetCreditos', '/getcreditos', '/api/v3/GetCreditos', '/any/prefix/GETCREDITOS', '//GetCreditos'])(
