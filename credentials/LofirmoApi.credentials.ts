@@ -76,5 +76,14 @@ export class LofirmoApi implements ICredentialType {
 			body: { Resp: 'JSON' },
 			json: true,
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'Lofirmo refused this API User and API Token: copy both again from Your Data → Configure Account',
+				},
+			},
+		],
 	};
 }

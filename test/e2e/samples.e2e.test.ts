@@ -6,6 +6,7 @@
  *
  *   npm run build && npx jest -c test/e2e/jest.config.js test/e2e/samples.e2e.test.ts
  */
+import axios from 'axios';
 import * as fs from 'node:fs';
 
 import { SAMPLE_CREDENTIALS, sampleWorkflows } from '../../scripts/samples';
@@ -81,6 +82,38 @@ describeRow(2, 'sample workflows on n8n 2.x', () => {
 		const res = await post(setup.reportsWebhookUrl, { Servicio: 'CONTRATACION' });
 		expect(res.status).toBe(401);
 		expect(res.headers['www-authenticate']).toMatch(/^Basic realm="Lofirmo Trigger"/);
+	});
+
+	it("the credential's Test connection calls Lofirmo's credits: passes with the right token, explains a wrong one", async () => {
+		const { n8n, sb } = run();
+		const before = sb.requests.length;
+		const test = async (apiToken: string, pathOverrides = '{}') => {
+			const res = await axios.post(
+				`${n8n.baseUrl}/rest/credentials/test`,
+				{
+					credentials: {
+						...SAMPLE_CREDENTIALS.api,
+						type: 'lofirmoApi',
+						data: { apiUser: 'sandbox-user', apiToken, baseUrl: `${sb.url}/`, pathOverrides },
+					},
+				},
+				{ headers: { cookie: n8n.owner!.cookie, 'browser-id': 'lofirmo-e2e-browser' }, proxy: false, timeout: 15_000 },
+			);
+			return res.data.data as { status: string; message: string };
+		};
+		const paths = (from: number) => sb.requests.slice(from).map((r) => `${r.path} ${r.auth}`);
+		expect(await test('sandbox-token')).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(paths(before)).toEqual(['/GetCreditos ok']);
+		const afterGood = sb.requests.length;
+		const refused = await test('wrong-token');
+		expect(refused.status).toBe('Error');
+		expect(refused.message).toMatch(/refused this API User and API Token/);
+		// (n8n's own credential tester may ask twice; the nodes never repeat a refused call, see test/transport)
+		expect(new Set(paths(afterGood))).toEqual(new Set(['/GetCreditos bad']));
+		// the Path Overrides expression is evaluated by n8n itself
+		const afterBad = sb.requests.length;
+		expect((await test('sandbox-token', '{"credits":"/v9/GetCreditos"}')).status).toBe('OK');
+		expect(paths(afterBad)).toEqual(['/v9/GetCreditos ok']);
 	});
 
 	it('CRM deal won → Lofirmo receives a well-formed contract with the signer mapped from the CRM event', async () => {
