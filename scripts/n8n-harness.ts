@@ -302,6 +302,21 @@ export function n8nEnv(
 	return env;
 }
 
+/**
+ * The n8n script itself, on the chosen Node (not npx / a shell: the pid must be n8n's). Detached: its own
+ * process group, so a last-resort SIGKILL also reaches the task runners.
+ */
+function spawnN8n(install: N8nInstall, args: string[], dataDir: string, env: NodeJS.ProcessEnv): ChildProcess {
+	const child = spawn(install.nodeBin, [install.n8nBin, ...args], {
+		cwd: dataDir,
+		env,
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	running.add(child);
+	return child;
+}
+
 /** Starts n8n and resolves once "Editor is now accessible" is logged (rejects with the log tail otherwise). */
 export async function startN8n(opts: StartOptions): Promise<N8nHandle> {
 	const install = n8nInstall(opts.version);
@@ -317,15 +332,7 @@ export async function startN8n(opts: StartOptions): Promise<N8nHandle> {
 	logStream.write(`\n===== ${new Date().toISOString()} start n8n ${install.n8nVersion} on port ${opts.port}\n`);
 
 	const t0 = Date.now();
-	// The n8n script itself, on the chosen Node (not npx / a shell: the pid must be n8n's).
-	// detached: own process group, so a last-resort SIGKILL also reaches the task runners.
-	const child = spawn(install.nodeBin, [install.n8nBin, 'start'], {
-		cwd: dataDir,
-		env,
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	running.add(child);
+	const child = spawnN8n(install, ['start'], dataDir, env);
 	let log = '';
 	const onData = (chunk: Buffer) => {
 		log += chunk.toString('utf8');
@@ -587,13 +594,7 @@ export async function runN8nCli(
 	const { install, env, dataDir } = targetEnv(target, opts.env);
 	fs.mkdirSync(dataDir, { recursive: true });
 	const t0 = Date.now();
-	const child = spawn(install.nodeBin, [install.n8nBin, ...args], {
-		cwd: dataDir,
-		env,
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	running.add(child);
+	const child = spawnN8n(install, args, dataDir, env);
 	let stdout = '';
 	let stderr = '';
 	child.stdout!.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
