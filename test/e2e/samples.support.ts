@@ -6,7 +6,7 @@ import axios, { type AxiosResponse } from 'axios';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { createSandbox } from '../../sandbox/server';
+import { startSandbox, type Sandbox } from '../helpers/sandbox';
 import {
 	builtPackageContents,
 	createApiKey,
@@ -25,7 +25,7 @@ import {
 } from '../../scripts/n8n-harness';
 import { SAMPLE_WORKFLOW_IDS, sampleN8nEnv, setupSamples, type SampleSetup } from '../../scripts/samples';
 
-export type Sandbox = ReturnType<typeof createSandbox>;
+export type { Sandbox };
 export type RequestRecord = Sandbox['requests'][number];
 export type ReportFormat = 'json' | 'form' | 'multipart';
 
@@ -96,9 +96,8 @@ export function useSamples(version: N8nVersion, port: number): () => SamplesRun 
 	let current: Partial<SamplesRun> = {};
 	beforeAll(async () => {
 		const t0 = Date.now();
-		const sb = createSandbox({ quiet: true });
+		const sb = await startSandbox();
 		current.sb = sb;
-		await sb.start(0);
 		const dataDir = resolveDataDir(`samples-v${version}`);
 		// beside n8n's own folder (<dataDir>/.n8n), which n8n never lets a workflow write into
 		const signedDir = path.join(dataDir, 'signed');

@@ -4,19 +4,11 @@ import type { AddressInfo } from 'net';
 
 import axios from 'axios';
 
-import { createSandbox } from '../../sandbox/server';
+import { TOKEN, USER, type Sandbox } from '../helpers/sandbox';
 
-export const USER = 'sandbox-user';
-export const TOKEN = 'sandbox-token';
+export { startSandbox, TOKEN, USER, type Sandbox } from '../helpers/sandbox';
 
-export type Sandbox = ReturnType<typeof createSandbox>;
 export type Params = Record<string, unknown>;
-
-export async function startSandbox(options: Parameters<typeof createSandbox>[0] = {}): Promise<Sandbox> {
-	const sb = createSandbox({ quiet: true, ...options });
-	await sb.start(0);
-	return sb;
-}
 
 export interface Reply {
 	status: number;
