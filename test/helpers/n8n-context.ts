@@ -5,6 +5,7 @@
  * NodeApiError whose cause still holds the request config (as n8n's does). Unit tests can swap `http` for a stub.
  */
 import axios, { type AxiosRequestConfig } from 'axios';
+import type { Readable } from 'node:stream';
 import type {
 	IBinaryData,
 	IDataObject,
@@ -57,6 +58,7 @@ export const realHttp: HttpHandler = async (options, credentials) => {
 		data: options.body,
 		headers: { ...(options.json ? { Accept: 'application/json' } : {}), ...(options.headers as object) },
 		timeout: options.timeout,
+		signal: options.abortSignal as AxiosRequestConfig['signal'],
 		responseType: options.encoding as AxiosRequestConfig['responseType'],
 		auth: { username: credentials.apiUser, password: credentials.apiToken },
 		validateStatus: options.ignoreHttpStatusErrors ? () => true : undefined,
@@ -118,7 +120,9 @@ export function createExecuteContext(options: ContextOptions): TestContext {
 					throw new NodeApiError(node, error as never);
 				}
 			},
-			async prepareBinaryData(data: Buffer, fileName?: string, mimeType?: string): Promise<IBinaryData> {
+			// like n8n's default (in-memory) binary mode: a stream is read whole, and a stream error fails the call
+			async prepareBinaryData(input: Buffer | Readable, fileName?: string, mimeType?: string): Promise<IBinaryData> {
+				const data = Buffer.isBuffer(input) ? input : Buffer.concat(await input.toArray());
 				return {
 					data: data.toString('base64'),
 					mimeType: mimeType ?? 'application/octet-stream',

@@ -6,13 +6,14 @@ import { NodeApiError } from 'n8n-workflow';
 
 import {
 	getField,
-	isPdf,
 	lofirmoApiRequest,
 	lofirmoDownloadPdf,
 	MAX_ATTEMPTS,
 	parseApiAnswer,
 	resolvePath,
+	type StoredPdf,
 } from '../../nodes/Lofirmo/transport';
+import { isPdf } from '../helpers/pdf';
 import { createExecuteContext, type TestCredentials } from '../helpers/n8n-context';
 import { useSandbox, USER } from '../helpers/sandbox';
 
@@ -115,6 +116,9 @@ describe('retries', () => {
 });
 
 describe('PDF functions', () => {
+	const FILE = { fileName: 'contract.pdf' };
+	const bytesOf = (pdf: StoredPdf) => Buffer.from(pdf.binary.data, 'base64');
+
 	it('returns a certified contract as a verified PDF', async () => {
 		const { contractId, reportId } = await sendContract();
 		await env.sb.certifyContract(contractId);
@@ -122,14 +126,14 @@ describe('PDF functions', () => {
 			Contratoid: contractId,
 			Reportid: reportId,
 			Doc: 'CERTIFICADO',
-		});
-		expect(isPdf(pdf)).toBe(true);
+		}, FILE);
+		expect(isPdf(bytesOf(pdf))).toBe(true);
 	});
 
 	it('reports the API code when a JSON error comes instead of the PDF (not yet certified)', async () => {
 		const { contractId, reportId } = await sendContract();
 		const error = await failure(
-			lofirmoDownloadPdf.call(context(), 'downloadContractPdf', { Contratoid: contractId, Reportid: reportId }),
+			lofirmoDownloadPdf.call(context(), 'downloadContractPdf', { Contratoid: contractId, Reportid: reportId }, FILE),
 		);
 		expect(error.message).toMatch(/rejected the request \(Res -\d+\)/);
 	});
@@ -139,7 +143,7 @@ describe('PDF functions', () => {
 		await env.sb.certifyContract(contractId);
 		env.sb.addFault({ fn: 'downloadContractPdf', type: 'notpdf' });
 		const error = await failure(
-			lofirmoDownloadPdf.call(context(), 'downloadContractPdf', { Contratoid: contractId, Reportid: reportId }),
+			lofirmoDownloadPdf.call(context(), 'downloadContractPdf', { Contratoid: contractId, Reportid: reportId }, FILE),
 		);
 		expect(error.message).toMatch(/Res -\d+|did not return a PDF/);
 	});
@@ -150,7 +154,7 @@ describe('PDF functions', () => {
 		env.sb.addFault({ fn: 'downloadContractPdf', type: 'truncate-complete' });
 		const before = env.sb.requests.length;
 		const error = await failure(
-			lofirmoDownloadPdf.call(context(), 'downloadContractPdf', { Contratoid: contractId, Reportid: reportId }),
+			lofirmoDownloadPdf.call(context(), 'downloadContractPdf', { Contratoid: contractId, Reportid: reportId }, FILE),
 		);
 		expect(error.message).toMatch(/incomplete/);
 		expect(env.sb.requests.length - before).toBe(1);
@@ -163,8 +167,8 @@ describe('PDF functions', () => {
 		const pdf = await lofirmoDownloadPdf.call(context(), 'downloadContractPdf', {
 			Contratoid: contractId,
 			Reportid: reportId,
-		});
-		expect(isPdf(pdf)).toBe(true);
+		}, FILE);
+		expect(isPdf(bytesOf(pdf))).toBe(true);
 		expect(env.sb.requests.filter((r) => r.fn === 'downloadContractPdf')).toHaveLength(2);
 	});
 });

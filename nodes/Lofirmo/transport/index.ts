@@ -7,6 +7,7 @@
  * transient failures (no connection, timeout, HTTP 5xx) are retried, and never an auth or data error.
  */
 import type {
+	IBinaryData,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestOptions,
@@ -41,12 +42,13 @@ const TRANSIENT_NETWORK_CODES = new Set([
 interface RequestOptions {
 	/** The item the call is for, so n8n shows the error against it. */
 	itemIndex?: number;
+	/** Stops the call (and its retries) when the caller no longer waits for it. */
+	abortSignal?: AbortSignal;
 }
 
-interface RawResponse {
-	statusCode: number;
-	body: Buffer;
-	contentType: string;
+interface DownloadOptions extends RequestOptions {
+	/** The name n8n gives the stored file. */
+	fileName: string;
 }
 
 /** Looks a key up the way the API reads parameter names: ignoring case. */
@@ -64,93 +66,170 @@ export async function lofirmoApiRequest(
 	body: IDataObject = {},
 	options: RequestOptions = {},
 ): Promise<IDataObject> {
-	const response = await send.call(this, fn, body, 'json', options);
-	const data = parseApiAnswer(response.body);
-	if (data === undefined) {
-		throw apiError.call(this, fn, options, {
-			message: `Lofirmo answered ${LOFIRMO_FUNCTIONS[fn].path} with something that is not the expected JSON`,
-			description: `Received: ${preview(response.body)}`,
-			httpCode: response.statusCode,
-		});
-	}
-	assertSuccess.call(this, fn, data, options, response.statusCode);
-	return data;
-}
-
-/**
- * Calls a PDF function and returns the file. The body is accepted only if it really is a PDF (starts with `%PDF-`
- * and has an end-of-file marker near its end); an error answered as JSON/TXT, or a cut-off file, is an error.
- */
-export async function lofirmoDownloadPdf(
-	this: LofirmoContext,
-	fn: LofirmoFunction,
-	body: IDataObject,
-	options: RequestOptions = {},
-): Promise<Buffer> {
-	const response = await send.call(this, fn, body, 'pdf', options);
-	const pdf = response.body;
-	if (isPdf(pdf)) return pdf;
-
-	const data = parseApiAnswer(pdf);
-	if (data !== undefined) {
-		assertSuccess.call(this, fn, data, options, response.statusCode);
-	}
-	const truncated = pdf.subarray(0, 5).toString('latin1') === '%PDF-';
-	throw apiError.call(this, fn, options, {
-		message: truncated
-			? 'The PDF from Lofirmo is incomplete (it has no end-of-file marker), so it was not saved'
-			: 'Lofirmo did not return a PDF file',
-		description: truncated
-			? `Received ${pdf.length} bytes that stop before the end of the document. Try the download again later.`
-			: `Received ${pdf.length} bytes of ${response.contentType || 'unknown type'}: ${preview(pdf)}`,
-		httpCode: response.statusCode,
+	return await send(this, fn, body, 'json', options, async (answer) => {
+		const data = parseApiAnswer(answer.body);
+		if (data === undefined) {
+			throw apiError.call(this, fn, options, {
+				message: `Lofirmo answered ${LOFIRMO_FUNCTIONS[fn].path} with something that is not the expected JSON`,
+				description: `Received: ${preview(answer.body)}`,
+				httpCode: answer.statusCode,
+			});
+		}
+		assertSuccess.call(this, fn, data, options, answer.statusCode);
+		return data;
 	});
 }
 
-/** A complete PDF: the `%PDF-` header and, within its last 1 KiB, the `%%EOF` marker. */
-export function isPdf(data: Buffer): boolean {
-	if (data.length < 16 || data.subarray(0, 5).toString('latin1') !== '%PDF-') return false;
-	return data.subarray(Math.max(0, data.length - 1024)).includes('%%EOF', 0, 'latin1');
+/** A downloaded PDF, already handed to n8n's binary data store. */
+export interface StoredPdf {
+	binary: IBinaryData;
+	fileSize: number;
 }
 
-async function send(
-	this: LofirmoContext,
+/**
+ * Calls a PDF function and stores the file with n8n's `prepareBinaryData` as it streams in, so a large certificate
+ * never sits whole in memory (in n8n's filesystem binary mode). The file is accepted only if it really is a PDF:
+ * it starts with `%PDF-` and has an end-of-file marker near its end. An error answered as JSON/TXT, or a cut-off file,
+ * is an error, and what was stored is never returned.
+ */
+export async function lofirmoDownloadPdf(
+	this: IExecuteFunctions | IWebhookFunctions,
+	fn: LofirmoFunction,
+	body: IDataObject,
+	options: DownloadOptions,
+): Promise<StoredPdf> {
+	return await send(this, fn, body, 'pdf', options, async (response) => {
+		const probe = new PdfProbe();
+		let binary: IBinaryData;
+		try {
+			binary = await this.helpers.prepareBinaryData(
+				response.stream ? response.stream.map((chunk: Buffer) => probe.see(chunk)) : probe.see(response.body),
+				options.fileName,
+				'application/pdf',
+			);
+		} catch (error) {
+			// send() turns it into a NodeApiError, or tries again if the connection dropped mid-download
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+			if (!probe.refused) throw error;
+		}
+		if (probe.isPdf()) return { binary: binary!, fileSize: probe.bytes };
+
+		const data = probe.head.length > 0 ? parseApiAnswer(probe.head) : undefined;
+		if (data !== undefined) assertSuccess.call(this, fn, data, options, response.statusCode);
+		throw apiError.call(this, fn, options, {
+			message: probe.truncated()
+				? 'The PDF from Lofirmo is incomplete (it has no end-of-file marker), so it was not saved'
+				: 'Lofirmo did not return a PDF file',
+			description: probe.truncated()
+				? `Received ${probe.bytes} bytes that stop before the end of the document. Try the download again later.`
+				: `Received ${probe.bytes} bytes of ${response.contentType || 'unknown type'}: ${preview(probe.head)}`,
+			httpCode: response.statusCode,
+		});
+	});
+}
+
+const PDF_HEADER = '%PDF-';
+const PDF_TRAILER = '%%EOF';
+/** Bytes of a non-PDF answer kept to show (and parse) the API's error. */
+const HEAD_BYTES = 64 * 1024;
+/** The end-of-file marker must be within this many bytes of the end. */
+const TAIL_BYTES = 1024;
+
+/** Watches a download go by: keeps its first bytes (an error body) and its last KiB (the `%%EOF` marker). */
+class PdfProbe {
+	bytes = 0;
+
+	head: Buffer = Buffer.alloc(0);
+
+	private tail: Buffer = Buffer.alloc(0);
+
+	/** set when the download was stopped because it is not a PDF */
+	refused = false;
+
+	see(chunk: Buffer): Buffer {
+		this.bytes += chunk.length;
+		if (this.head.length < HEAD_BYTES) {
+			this.head = Buffer.concat([this.head, chunk.subarray(0, HEAD_BYTES - this.head.length)]);
+			// not a PDF and already too long to be an error message: stop the download rather than store it
+			if (this.head.length >= HEAD_BYTES && !this.startsLikePdf()) {
+				this.refused = true;
+				throw new Error('not a PDF');
+			}
+		}
+		this.tail =
+			chunk.length >= TAIL_BYTES
+				? chunk.subarray(chunk.length - TAIL_BYTES)
+				: Buffer.concat([this.tail, chunk]).subarray(-TAIL_BYTES);
+		return chunk;
+	}
+
+	isPdf(): boolean {
+		return this.bytes >= 16 && this.startsLikePdf() && this.tail.includes(PDF_TRAILER, 0, 'latin1');
+	}
+
+	truncated(): boolean {
+		return this.startsLikePdf() && !this.isPdf();
+	}
+
+	private startsLikePdf(): boolean {
+		return this.head.subarray(0, PDF_HEADER.length).toString('latin1') === PDF_HEADER;
+	}
+}
+
+/**
+ * Sends one call, trying again only after a transient failure. A 2xx answer goes to `accept`; a failure inside it
+ * that is a network error (the connection dropped mid-download) is transient too, anything else is final.
+ */
+async function send<T>(
+	ctx: LofirmoContext,
 	fn: LofirmoFunction,
 	body: IDataObject,
 	kind: 'json' | 'pdf',
 	options: RequestOptions,
-): Promise<RawResponse> {
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	accept: (response: Answer) => Promise<T>,
+): Promise<T> {
+	const credentials = await credentialsOf(ctx);
 	const request: IHttpRequestOptions = {
 		method: 'POST',
 		baseURL: String(credentials.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, ''),
 		url: resolvePath(fn, credentials.pathOverrides),
 		body: { ...body, Resp: 'JSON' },
 		json: true,
-		// the body is read as bytes so PDFs, JSON and the vendor's old text format can all be checked here
-		encoding: 'arraybuffer',
+		// JSON answers are read as bytes so JSON and the vendor's old text format can both be checked here;
+		// PDFs are streamed into n8n's binary store
+		encoding: kind === 'pdf' ? 'stream' : 'arraybuffer',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		timeout: kind === 'pdf' ? PDF_TIMEOUT_MS : JSON_TIMEOUT_MS,
+		abortSignal: options.abortSignal,
 	};
 
 	for (let attempt = 1; ; attempt++) {
-		const outcome = await attemptOnce.call(this, request);
-		if ('response' in outcome) {
-			const raw = outcome.response;
-			if (raw.statusCode >= 200 && raw.statusCode < 300) return raw;
-			if (raw.statusCode === 401 || raw.statusCode === 403) {
-				throw apiError.call(this, fn, options, {
+		let outcome = await attemptOnce.call(ctx, request);
+		if ('answer' in outcome) {
+			const { answer } = outcome;
+			if (answer.statusCode >= 200 && answer.statusCode < 300) {
+				try {
+					return await accept(answer);
+				} catch (error) {
+					if (error instanceof NodeApiError || networkCode(error) === undefined) {
+						throw error instanceof NodeApiError ? error : unexpected.call(ctx, fn, options, error, request);
+					}
+					outcome = { error };
+				}
+			} else if (answer.statusCode === 401 || answer.statusCode === 403) {
+				answer.stream?.destroy();
+				throw apiError.call(ctx, fn, options, {
 					message: 'Lofirmo refused the API User or API Token',
 					description:
 						'Check the API User and API Token in the Lofirmo credential (Your Data → Configure Account in the Lofirmo panel). The request was not repeated: Lofirmo may block accounts that keep sending wrong credentials.',
-					httpCode: raw.statusCode,
+					httpCode: answer.statusCode,
 				});
 			}
 		}
-		const failure = describeFailure(outcome, request);
+		const failure = await describeFailure(outcome, request);
 		if (!failure.transient || attempt >= MAX_ATTEMPTS) {
-			throw apiError.call(this, fn, options, {
+			throw apiError.call(ctx, fn, options, {
 				...failure,
 				description:
 					failure.description +
@@ -161,7 +240,18 @@ async function send(
 	}
 }
 
-type Outcome = { response: RawResponse } | { error: unknown };
+/** Node's Readable, named through n8n's own helper types: community nodes may not import `stream`. */
+type NodeReadable = Exclude<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], Buffer>;
+
+/** An HTTP answer of any status: its body whole (JSON calls), or as a stream (PDF calls). */
+interface Answer {
+	statusCode: number;
+	body: Buffer;
+	stream?: NodeReadable;
+	contentType: string;
+}
+
+type Outcome = { answer: Answer } | { error: unknown };
 
 /** One try: an HTTP answer of any status, or the error that kept it from coming. */
 async function attemptOnce(this: LofirmoContext, request: IHttpRequestOptions): Promise<Outcome> {
@@ -171,10 +261,12 @@ async function attemptOnce(this: LofirmoContext, request: IHttpRequestOptions): 
 			body: unknown;
 			headers: IDataObject;
 		};
+		const stream = isStream(response.body) ? response.body : undefined;
 		return {
-			response: {
+			answer: {
 				statusCode: response.statusCode,
-				body: toBuffer(response.body),
+				body: stream ? Buffer.alloc(0) : toBuffer(response.body),
+				stream,
 				contentType: String(getField(response.headers ?? {}, 'content-type') ?? ''),
 			},
 		};
@@ -183,10 +275,28 @@ async function attemptOnce(this: LofirmoContext, request: IHttpRequestOptions): 
 	}
 }
 
+// The credential holds no per-item expressions we read, and n8n decrypts it on every getCredentials call: once per
+// node run is enough, which matters when a node sends thousands of items.
+const credentialCache = new WeakMap<object, Promise<IDataObject>>();
+
+function credentialsOf(ctx: LofirmoContext): Promise<IDataObject> {
+	let credentials = credentialCache.get(ctx);
+	if (!credentials) {
+		credentials = ctx.getCredentials(CREDENTIAL_TYPE);
+		credentialCache.set(ctx, credentials);
+		credentials.catch(() => credentialCache.delete(ctx));
+	}
+	return credentials;
+}
+
 /** What went wrong with a try that did not succeed, and whether trying again could help (5xx, network). */
-function describeFailure(outcome: Outcome, request: IHttpRequestOptions): ErrorParts & { transient: boolean } {
-	if ('response' in outcome) {
-		const { statusCode, body } = outcome.response;
+async function describeFailure(
+	outcome: Outcome,
+	request: IHttpRequestOptions,
+): Promise<ErrorParts & { transient: boolean }> {
+	if ('answer' in outcome) {
+		const { statusCode } = outcome.answer;
+		const body = outcome.answer.stream ? await readSome(outcome.answer.stream) : outcome.answer.body;
 		return {
 			transient: statusCode >= 500,
 			message: `Lofirmo answered HTTP ${statusCode}`,
@@ -302,6 +412,41 @@ function networkCode(error: unknown): string | undefined {
 function safeMessage(error: unknown): string {
 	const message = error instanceof Error ? error.message : String(error);
 	return message.replace(/\/\/[^/\s@]+@/g, '//').slice(0, 300);
+}
+
+function isStream(body: unknown): body is NodeReadable {
+	return typeof body === 'object' && body !== null && typeof (body as NodeReadable).pipe === 'function';
+}
+
+/** The start of a streamed error body (enough to show it), then the rest is dropped. */
+async function readSome(stream: NodeReadable, limit = HEAD_BYTES): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	let length = 0;
+	try {
+		for await (const chunk of stream) {
+			chunks.push(chunk as Buffer);
+			length += (chunk as Buffer).length;
+			if (length >= limit) break;
+		}
+	} catch {
+		// a body cut off while reading an error answer: show what came
+	}
+	stream.destroy();
+	return Buffer.concat(chunks).subarray(0, limit);
+}
+
+/** A failure that is neither the API's answer nor the network's, e.g. n8n could not store the file. */
+function unexpected(
+	this: LofirmoContext,
+	fn: LofirmoFunction,
+	options: RequestOptions,
+	error: unknown,
+	request: IHttpRequestOptions,
+) {
+	return apiError.call(this, fn, options, {
+		message: `The answer to ${request.url ?? fn} could not be processed`,
+		description: safeMessage(error),
+	});
 }
 
 function toBuffer(body: unknown): Buffer {

@@ -5,7 +5,6 @@
  * the PDF (the Lofirmo node can download it later).
  */
 import type { IBinaryKeyData, IDataObject, IWebhookFunctions } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 
 import { CONTRACT_CERTIFIED, IDENTITY_CERTIFIED } from '../shared/status';
 import { lofirmoDownloadPdf } from '../transport';
@@ -60,24 +59,21 @@ export async function fetchCertificate(
 	if (download === undefined) return undefined;
 	if ('error' in download) return { downloadError: download.error };
 
-	const timedOut = Symbol('timed out');
-	const timer = new AbortController();
+	// past the time limit the download is stopped, not left running in the background
+	const limit = AbortSignal.timeout(timeLimitSeconds * 1000);
 	try {
-		const pdf = await Promise.race([
-			lofirmoDownloadPdf.call(this, download.fn, download.body),
-			sleep(timeLimitSeconds * 1000, timer.signal).then(() => timedOut),
-		]);
-		if (typeof pdf === 'symbol') {
+		const pdf = await lofirmoDownloadPdf.call(this, download.fn, download.body, {
+			fileName: download.fileName,
+			abortSignal: limit,
+		});
+		return { binary: { [binaryProperty]: pdf.binary }, downloadError: null };
+	} catch (error) {
+		if (limit.aborted) {
 			return {
 				downloadError: `The PDF did not arrive within ${timeLimitSeconds} seconds, so the report was passed on without it. Download it with the Lofirmo node.`,
 			};
 		}
-		const binary = await this.helpers.prepareBinaryData(pdf, download.fileName, 'application/pdf');
-		return { binary: { [binaryProperty]: binary }, downloadError: null };
-	} catch (error) {
 		return { downloadError: describe(error) };
-	} finally {
-		timer.abort();
 	}
 }
 

@@ -5,7 +5,7 @@
  */
 import { NodeApiError, NodeOperationError, type INodeExecutionData } from 'n8n-workflow';
 
-import { isPdf } from '../../../nodes/Lofirmo/transport';
+import { isPdf } from '../../helpers/pdf';
 import { binaryBuffer } from '../../helpers/n8n-context';
 import { useSandbox } from '../../helpers/sandbox';
 import { failure, run as runNode } from './support';

@@ -1,7 +1,8 @@
 /** Turns Lofirmo's all-string answers into typed output, and downloaded PDFs into binary items. */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { getField } from '../../transport';
+import { getField, lofirmoDownloadPdf } from '../../transport';
+import type { LofirmoFunction } from '../../transport/endpoints';
 
 /** A documented numeric field (credits, counts) as a number; `null` when missing or not a number. */
 export function numberField(data: IDataObject, key: string): number | null {
@@ -18,20 +19,21 @@ export function textField(data: IDataObject, key: string): string | null {
 }
 
 /**
- * One output item holding a PDF. `prepareBinaryData` hands the file to n8n's binary data store, so a large
- * certificate does not stay in the workflow's memory.
+ * Downloads a PDF straight into n8n's binary data store (see the transport) and makes the item that holds it, under
+ * the binary property the user chose.
  */
 export async function pdfItem(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	pdf: Buffer,
+	fn: LofirmoFunction,
+	body: IDataObject,
 	fileName: string,
 	json: IDataObject,
 ): Promise<INodeExecutionData> {
 	const property = String(ctx.getNodeParameter('binaryPropertyName', itemIndex)).trim() || 'data';
-	const binary = await ctx.helpers.prepareBinaryData(pdf, fileName, 'application/pdf');
+	const pdf = await lofirmoDownloadPdf.call(ctx, fn, body, { itemIndex, fileName });
 	return {
-		json: { ...json, fileName, fileSize: pdf.length, binaryProperty: property },
-		binary: { [property]: binary },
+		json: { ...json, fileName, fileSize: pdf.fileSize, binaryProperty: property },
+		binary: { [property]: pdf.binary },
 	};
 }

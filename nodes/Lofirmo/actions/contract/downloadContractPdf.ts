@@ -2,7 +2,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { lofirmoDownloadPdf } from '../../transport';
 import { createChecks } from '../common/checks';
 import { binaryPropertyField, contractReference, contractReferenceFields } from '../common/fields';
 import { pdfItem } from '../common/output';
@@ -43,9 +42,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		this.getNodeParameter('document', itemIndex),
 		Object.keys(DOCUMENTS) as Document[],
 	);
-	const pdf = await lofirmoDownloadPdf.call(this, 'downloadContractPdf', { ...reference, Doc }, { itemIndex });
 	return [
-		await pdfItem(this, itemIndex, pdf, `${reference.Contratoid}-${DOCUMENTS[Doc]}.pdf`, {
+		await pdfItem(this, itemIndex, 'downloadContractPdf', { ...reference, Doc }, `${reference.Contratoid}-${DOCUMENTS[Doc]}.pdf`, {
 			contractId: reference.Contratoid,
 			reportId: reference.Reportid,
 			document: Doc,

@@ -2,7 +2,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { lofirmoDownloadPdf } from '../../transport';
 import { createChecks } from '../common/checks';
 import { binaryPropertyField } from '../common/fields';
 import { pdfItem } from '../common/output';
@@ -36,9 +35,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		hint,
 	);
 
-	const pdf = await lofirmoDownloadPdf.call(this, 'downloadIdentityCertificate', { Id }, { itemIndex });
 	return [
-		await pdfItem(this, itemIndex, pdf, `${Id}-identity-certificate.pdf`, {
+		await pdfItem(this, itemIndex, 'downloadIdentityCertificate', { Id }, `${Id}-identity-certificate.pdf`, {
 			verificationId: Id,
 			document: 'identityCertificate',
 		}),

@@ -1,0 +1,85 @@
+/**
+ * PDFs are streamed into n8n's binary store, never held whole by the node: what the store receives, how a body that
+ * is not a PDF is stopped, and that the credential is read once per node run.
+ */
+import { Readable } from 'node:stream';
+import type { IBinaryData, IHttpRequestOptions } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { lofirmoApiRequest, lofirmoDownloadPdf } from '../../nodes/Lofirmo/transport';
+import { createExecuteContext, type HttpHandler } from '../helpers/n8n-context';
+import { useSandbox } from '../helpers/sandbox';
+
+const env = useSandbox({ pdfPadBytes: 3 * 1024 * 1024 });
+const FILE = { fileName: 'certificate.pdf' };
+
+/** The fake context, with a binary store that records what it was handed and reads streams chunk by chunk. */
+function storeSpy(http?: HttpHandler) {
+	const seen = { inputs: [] as string[], chunks: 0, bytes: 0 };
+	const { ctx, calls } = createExecuteContext({ parameters: {}, credentials: env.credentials, http });
+	ctx.helpers.prepareBinaryData = async (input: Buffer | Readable): Promise<IBinaryData> => {
+		seen.inputs.push(Buffer.isBuffer(input) ? 'buffer' : 'stream');
+		if (!Buffer.isBuffer(input)) {
+			for await (const chunk of input) {
+				seen.chunks++;
+				seen.bytes += (chunk as Buffer).length;
+			}
+		}
+		return { data: 'filesystem-v2', id: 'filesystem-v2:stored', mimeType: 'application/pdf' };
+	};
+	return { ctx, calls, seen };
+}
+
+async function certifiedContract() {
+	const { ctx } = storeSpy();
+	const sent = await lofirmoApiRequest.call(ctx, 'sendContract', { Firmantes: [{ Nombre: 'Ana', Email: 'a@b.es' }] });
+	const Contratoid = String(sent.ContratoId);
+	await env.sb.certifyContract(Contratoid);
+	return { Contratoid, Reportid: String(sent.ReportId), Doc: 'CERTIFICADO' };
+}
+
+it('hands the PDF to the binary store as a stream, chunk by chunk, and reports its size', async () => {
+	const body = await certifiedContract();
+	const { ctx, calls, seen } = storeSpy();
+	const pdf = await lofirmoDownloadPdf.call(ctx, 'downloadContractPdf', body, FILE);
+	expect(calls[0].options.encoding).toBe('stream');
+	expect(seen.inputs).toEqual(['stream']);
+	expect(seen.chunks).toBeGreaterThan(1);
+	expect(pdf.fileSize).toBe(seen.bytes);
+	expect(pdf.fileSize).toBeGreaterThan(3 * 1024 * 1024);
+	expect(pdf.binary.id).toBe('filesystem-v2:stored');
+});
+
+it('stops a long body that is not a PDF instead of storing all of it, and says what came', async () => {
+	const junk = Buffer.alloc(5 * 1024 * 1024, 'x');
+	const http: HttpHandler = async () => ({
+		statusCode: 200,
+		body: Readable.from([junk.subarray(0, 1024 * 1024), junk.subarray(1024 * 1024)]),
+		headers: { 'content-type': 'text/html' },
+	});
+	const { ctx, seen } = storeSpy(http);
+	const error = await lofirmoDownloadPdf.call(ctx, 'downloadContractPdf', {}, FILE).catch((e: unknown) => e);
+	expect(error).toBeInstanceOf(NodeApiError);
+	expect((error as NodeApiError).message).toBe('Lofirmo did not return a PDF file');
+	expect((error as NodeApiError).description).toMatch(/bytes of text\/html: xxxx/);
+	expect(seen.bytes).toBeLessThan(junk.length);
+});
+
+it('reads the Lofirmo credential once for all the calls of a node run', async () => {
+	let reads = 0;
+	const { ctx } = createExecuteContext({ parameters: {}, credentials: env.credentials });
+	const getCredentials = ctx.getCredentials.bind(ctx);
+	ctx.getCredentials = async (type: string) => {
+		reads++;
+		return await getCredentials(type);
+	};
+	for (let i = 0; i < 3; i++) await lofirmoApiRequest.call(ctx, 'credits');
+	expect(reads).toBe(1);
+});
+
+it('asks n8n for the real time limits: 30 s for a JSON call, 5 min for a PDF', async () => {
+	const { ctx, calls } = storeSpy();
+	await lofirmoApiRequest.call(ctx, 'credits');
+	await lofirmoDownloadPdf.call(ctx, 'downloadContractPdf', await certifiedContract(), FILE);
+	expect(calls.map((call: { options: IHttpRequestOptions }) => call.options.timeout)).toEqual([30_000, 300_000]);
+});
