@@ -9,6 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as account from './actions/account';
+import { optionsField } from './actions/common/batching';
 import * as contract from './actions/contract';
 import * as identityVerification from './actions/identityVerification';
 import { router } from './actions/router';
@@ -56,6 +57,7 @@ export class Lofirmo implements INodeType {
 				default: 'contract',
 			},
 			...resourceFields,
+			optionsField,
 		],
 	};
 

@@ -1,8 +1,12 @@
-/** Runs the chosen operation for each input item, pairs every output with its item, and honours Continue On Fail. */
+/**
+ * Runs the chosen operation for each input item (one after another, or a batch at a time: Options → Batching), pairs
+ * every output with its item, keeps the items' order, and honours Continue On Fail.
+ */
 import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import * as account from './account';
+import { readBatching } from './common/batching';
 import * as contract from './contract';
 import * as identityVerification from './identityVerification';
 
@@ -18,13 +22,13 @@ const resources: Record<string, Record<string, Operation>> = {
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const returnData: INodeExecutionData[] = [];
 	// both are set in the editor and cannot vary per item (noDataExpression)
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const handler: Operation | undefined = resources[resource]?.[operation];
+	const batching = readBatching(this);
 
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+	const runItem = async (itemIndex: number): Promise<INodeExecutionData[]> => {
 		try {
 			if (!handler) {
 				throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported for "${resource}"`, {
@@ -32,13 +36,24 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				});
 			}
 			const results = await handler.execute.call(this, itemIndex);
-			returnData.push(...results.map((result) => ({ ...result, pairedItem: { item: itemIndex } })));
+			return results.map((result) => ({ ...result, pairedItem: { item: itemIndex } }));
 		} catch (error) {
 			if (this.continueOnFail()) {
-				returnData.push({ json: { error: (error as Error).message }, pairedItem: { item: itemIndex } });
-				continue;
+				return [{ json: { error: (error as Error).message }, pairedItem: { item: itemIndex } }];
 			}
 			throw asNodeError(this.getNode(), error, itemIndex);
+		}
+	};
+
+	const returnData: INodeExecutionData[] = [];
+	for (let start = 0; start < items.length; start += batching.size) {
+		if (start > 0 && batching.intervalMs > 0) await sleep(batching.intervalMs);
+		const batch = Array.from({ length: Math.min(batching.size, items.length - start) }, (_, i) => start + i);
+		// every item of a batch is answered before the first failure (in item order) stops the node
+		const settled = await Promise.allSettled(batch.map(runItem));
+		for (const outcome of settled) {
+			if (outcome.status === 'rejected') throw outcome.reason;
+			returnData.push(...outcome.value);
 		}
 	}
 	return [returnData];

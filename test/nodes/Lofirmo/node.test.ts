@@ -78,8 +78,8 @@ describe('description', () => {
 				);
 				return p.type === 'collection' || p.type === 'fixedCollection' ? nested : [p, ...nested];
 			});
-		// UI switches and output settings are not sent, nor are a key/value pair's parts
-		const notSent = new Set(['resource', 'operation', 'signersInput', 'binaryPropertyName', 'name', 'value', 'from']);
+		// UI switches, output and batching settings are not sent, nor are a key/value pair's parts
+		const notSent = new Set(['resource', 'operation', 'signersInput', 'binaryPropertyName', 'batchSize', 'batchInterval', 'name', 'value', 'from']);
 		const sent = fields(description.properties).filter((p) => !notSent.has(p.name));
 		expect(sent.length).toBeGreaterThan(30);
 		for (const field of sent) {
