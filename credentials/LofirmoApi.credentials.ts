@@ -1,5 +1,5 @@
 import type {
-	IAuthenticateGeneric,
+	IAuthenticate,
 	Icon,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -57,15 +57,13 @@ export class LofirmoApi implements ICredentialType {
 	];
 
 	// n8n adds HTTP Basic auth to every request; node code never handles the token.
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			auth: {
-				username: '={{$credentials.apiUser}}',
-				password: '={{$credentials.apiToken}}',
-			},
-		},
-	};
+	// A function rather than the declarative `{ auth: { username: '={{$credentials.apiUser}}', … } }`: n8n would
+	// evaluate those two expressions (in n8n 2.x, inside its expression sandbox) on every request, which costs more
+	// than the request itself when a node sends thousands of items.
+	authenticate: IAuthenticate = async (credentials, requestOptions) => ({
+		...requestOptions,
+		auth: { username: String(credentials.apiUser ?? ''), password: String(credentials.apiToken ?? '') },
+	});
 
 	// A real call to the credits function: it costs nothing and fails with 401 on a wrong user or token.
 	test: ICredentialTestRequest = {

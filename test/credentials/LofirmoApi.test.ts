@@ -3,12 +3,21 @@
  * is sent over real HTTP to the sandbox with the Basic auth its `authenticate` declares.
  */
 import axios from 'axios';
-import type { IDataObject } from 'n8n-workflow';
+import type { IAuthenticateGeneric, ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { LofirmoApi } from '../../credentials/LofirmoApi.credentials';
 import { startSandbox, TOKEN, USER, type Sandbox } from '../helpers/sandbox';
 
 const credential = new LofirmoApi();
+
+/** What n8n does with every request of a node using the credential: hands it to `authenticate`. */
+async function authenticate(credentials: IDataObject) {
+	const authenticated = await (credential.authenticate as Exclude<LofirmoApi['authenticate'], IAuthenticateGeneric>)(
+		credentials as ICredentialDataDecryptedObject,
+		{ url: '/' },
+	);
+	return authenticated as { auth: { username: string; password: string } };
+}
 let sb: Sandbox;
 
 beforeAll(async () => {
@@ -30,13 +39,13 @@ function resolve(value: unknown, credentials: IDataObject): unknown {
 async function runCredentialTest(values: IDataObject) {
 	const credentials = { ...defaults(), ...values };
 	const { request } = credential.test;
-	const { auth } = credential.authenticate.properties as { auth: { username: string; password: string } };
+	const { auth } = await authenticate(credentials);
 	return axios.request({
 		method: request.method,
 		baseURL: resolve(request.baseURL, credentials) as string,
 		url: resolve(request.url, credentials) as string,
 		data: request.body,
-		auth: { username: resolve(auth.username, credentials) as string, password: resolve(auth.password, credentials) as string },
+		auth,
 		validateStatus: () => true,
 	});
 }
