@@ -2,6 +2,7 @@
  * The transport over real HTTP against the sandbox: unwrapping, case-insensitive keys, `Res` errors with the raw
  * code, the PDF check, retries only on transient faults (counted on the sandbox side), and no token in any error.
  */
+import type { IHttpRequestOptions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import {
@@ -14,7 +15,7 @@ import {
 	type StoredPdf,
 } from '../../nodes/Lofirmo/transport';
 import { isPdf } from '../helpers/pdf';
-import { createExecuteContext, type TestCredentials } from '../helpers/n8n-context';
+import { createExecuteContext, realHttp, type TestCredentials } from '../helpers/n8n-context';
 import { useSandbox, USER } from '../helpers/sandbox';
 
 const env = useSandbox();
@@ -111,6 +112,28 @@ describe('retries', () => {
 	])('never retries %s', async (_name, fault) => {
 		env.sb.addFault({ fn: 'credits', ...fault, times: 5 });
 		await failure(lofirmoApiRequest.call(context(), 'credits'));
+		expect(env.sb.requests).toHaveLength(1);
+	});
+
+	it('repeats a send whose connection was refused: it never reached Lofirmo', async () => {
+		let tries = 0;
+		const refusedTwice = async (options: IHttpRequestOptions, credentials: TestCredentials) => {
+			if (++tries <= 2) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+			return await realHttp(options, credentials);
+		};
+		const { ctx } = createExecuteContext({ parameters: {}, credentials: env.credentials, http: refusedTwice });
+		const data = await lofirmoApiRequest.call(ctx, 'sendContract', { Firmantes: [{ Nombre: 'Ana', Email: 'a@b.es' }] });
+		expect(getField(data, 'ContratoId')).toBeTruthy();
+		expect(tries).toBe(3);
+		expect(env.sb.requests.filter((r) => r.fn === 'sendContract')).toHaveLength(1);
+	});
+
+	it('does not repeat a send after a 500: Lofirmo may have carried it out', async () => {
+		env.sb.addFault({ fn: 'sendContract', type: 'status', status: 500, times: 5 });
+		const error = await failure(
+			lofirmoApiRequest.call(context(), 'sendContract', { Firmantes: [{ Nombre: 'Ana', Email: 'a@b.es' }] }),
+		);
+		expect(error.message).toBe('Lofirmo may have received this request (Lofirmo answered HTTP 500)');
 		expect(env.sb.requests).toHaveLength(1);
 	});
 });

@@ -4,7 +4,9 @@
  * Every function is a POST with a JSON body that always carries `Resp=JSON`; the answer is a one-element array of
  * (mostly string) values whose `Res` is positive on success. PDF functions answer with the file itself, or with a
  * JSON/TXT error body instead. The vendor treats repeated bad calls as spam and may block the account, so only
- * transient failures (no connection, timeout, HTTP 5xx) are retried, and never an auth or data error.
+ * transient failures (no connection, timeout, HTTP 5xx) are retried, and never an auth or data error. A call that
+ * changes something (a send, a cancel, a continue) is retried only when it surely never reached Lofirmo: after a
+ * timeout or a cut answer it may have been processed, and a second send would message people and charge twice.
  */
 import type {
 	IBinaryData,
@@ -28,6 +30,10 @@ export const MAX_ATTEMPTS = 3;
 const BACKOFF_MS = [400, 1200];
 const JSON_TIMEOUT_MS = 30_000;
 const PDF_TIMEOUT_MS = 300_000;
+
+/** Failures after which the request surely did not reach Lofirmo, so even a send can be repeated safely. */
+const NEVER_ARRIVED_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN']);
+const NEVER_PROCESSED_STATUS = 503;
 
 const TRANSIENT_NETWORK_CODES = new Set([
 	'ECONNRESET',
@@ -228,6 +234,13 @@ async function send<T>(
 			}
 		}
 		const failure = await describeFailure(outcome, request);
+		if (failure.transient && LOFIRMO_FUNCTIONS[fn].changes && !failure.neverArrived) {
+			throw apiError.call(ctx, fn, options, {
+				...failure,
+				message: `Lofirmo may have received this request (${failure.message})`,
+				description: `${failure.description}. It was not sent again, because Lofirmo may already have processed it and a second ${LOFIRMO_FUNCTIONS[fn].path} would be carried out twice (credits, messages to the signer). Check it in the Lofirmo panel or with Get Status before running this item again.`,
+			});
+		}
 		if (!failure.transient || attempt >= MAX_ATTEMPTS) {
 			throw apiError.call(ctx, fn, options, {
 				...failure,
@@ -289,16 +302,20 @@ function credentialsOf(ctx: LofirmoContext): Promise<IDataObject> {
 	return credentials;
 }
 
-/** What went wrong with a try that did not succeed, and whether trying again could help (5xx, network). */
+/**
+ * What went wrong with a try that did not succeed, whether trying again could help (5xx, network), and whether the
+ * request surely never got to Lofirmo (connection refused, name not resolved yet, 503 Service Unavailable).
+ */
 async function describeFailure(
 	outcome: Outcome,
 	request: IHttpRequestOptions,
-): Promise<ErrorParts & { transient: boolean }> {
+): Promise<ErrorParts & { transient: boolean; neverArrived: boolean }> {
 	if ('answer' in outcome) {
 		const { statusCode } = outcome.answer;
 		const body = outcome.answer.stream ? await readSome(outcome.answer.stream) : outcome.answer.body;
 		return {
 			transient: statusCode >= 500,
+			neverArrived: statusCode === NEVER_PROCESSED_STATUS,
 			message: `Lofirmo answered HTTP ${statusCode}`,
 			description: describeBody(body),
 			httpCode: statusCode,
@@ -307,6 +324,7 @@ async function describeFailure(
 	const code = networkCode(outcome.error);
 	return {
 		transient: code !== undefined && TRANSIENT_NETWORK_CODES.has(code),
+		neverArrived: code !== undefined && NEVER_ARRIVED_CODES.has(code),
 		// the code stays out of the message: NodeApiError swaps any message naming ECONNREFUSED & co. for a generic one
 		message: 'Could not reach Lofirmo',
 		description: `${code ? `${code}: ` : ''}calling ${request.baseURL}${request.url} failed: ${safeMessage(outcome.error)}`,
@@ -393,17 +411,26 @@ function apiError(this: LofirmoContext, fn: LofirmoFunction, options: RequestOpt
 	});
 }
 
-/** The Node.js network error code (ECONNRESET, ETIMEDOUT, ...) behind an error n8n may have wrapped. */
+/**
+ * The Node.js network error code (ECONNRESET, ETIMEDOUT, ...) behind an error n8n may have wrapped: a code anywhere
+ * in the chain of causes wins over words in a message (n8n's wrapper says "aborted" for a timeout too).
+ */
 function networkCode(error: unknown): string | undefined {
-	let current: unknown = error;
-	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-		const { code, message } = current as { code?: unknown; message?: unknown };
-		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
-		if (typeof message === 'string') {
-			if (/timeout/i.test(message)) return 'ETIMEDOUT';
-			if (/socket hang up|aborted/i.test(message)) return 'ECONNRESET';
-		}
+	const chain: Array<{ code?: unknown; message?: unknown }> = [];
+	for (let current: unknown = error; current && typeof current === 'object' && chain.length < 5; ) {
+		chain.push(current as { code?: unknown; message?: unknown });
 		current = (current as { cause?: unknown }).cause;
+	}
+	for (const { code, message } of chain) {
+		// system codes (ECONNRESET, EAI_AGAIN), not axios' own ERR_* ones
+		if (typeof code !== 'string' || !/^E(?!RR_)[A-Z_]+$/.test(code)) continue;
+		// axios reports its own timeout as ECONNABORTED "timeout of … exceeded"
+		return code === 'ECONNABORTED' && typeof message === 'string' && /timeout/i.test(message) ? 'ETIMEDOUT' : code;
+	}
+	for (const { message } of chain) {
+		if (typeof message !== 'string') continue;
+		if (/timeout|timed out/i.test(message)) return 'ETIMEDOUT';
+		if (/socket hang up|aborted/i.test(message)) return 'ECONNRESET';
 	}
 	return undefined;
 }
