@@ -1,5 +1,6 @@
 // @ts-check
 // The sandbox's HTTP side: routing by function name, Basic auth, body parsing, injected faults, responses, logging.
+const { setMaxListeners } = require('events');
 const http = require('http');
 const { setTimeout: sleep } = require('timers/promises');
 
@@ -110,6 +111,8 @@ class Sandbox {
 	 */
 	start(port = 0) {
 		this.#stopping = new AbortController();
+		// every delayed answer and pending report listens for the stop: many at once is normal under load
+		setMaxListeners(0, this.#stopping.signal);
 		return new Promise((resolve, reject) => {
 			this.#server.once('error', reject);
 			this.#server.listen(port, '127.0.0.1', () => {
