@@ -5,7 +5,9 @@
  * `application/x-www-form-urlencoded` bodies parsed into an object, `text/plain` as a string,
  * `multipart/form-data` as `{ data: <fields>, files: <files> }`, and any other content type unparsed, its bytes
  * left on `req.rawBody`. A body that is still text here (wrong content type) is tried as JSON, then as a form;
- * if neither fits, the report is still emitted, with its text as `raw` and a parse error.
+ * if neither fits, the report is still emitted, with its text as `raw` and a parse error. Bytes that are not UTF-8
+ * are read as Latin-1, so no byte is lost. Values nested more than MAX_DEPTH levels are left out of the fields (n8n
+ * could not store the item), with the body's text kept as `raw`.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -27,14 +29,19 @@ export interface Payload {
 
 const BODY = 'body';
 
+/** Reports nest two levels at most; far deeper cannot be a report, and past a few thousand n8n cannot store it. */
+export const MAX_DEPTH = 100;
+
 export function readPayload(body: unknown, contentType: unknown, rawBody?: unknown): Payload {
 	let value = body;
 	if (mediaType(contentType) === 'multipart/form-data' && isPlainObject(value) && isPlainObject(value.data)) {
 		value = value.data;
 	}
-	// n8n leaves bodies of types it does not parse on `rawBody`; the parsed body is then empty
-	if (isEmpty(value) && !isEmpty(rawBody)) value = rawBody;
-	return fromValue(value, true);
+	// n8n leaves bodies of types it does not parse on `rawBody`; the parsed body is then empty. A text body in which
+	// n8n's decoding replaced bytes (U+FFFD) is read again from its bytes, so none is lost
+	const bytes = asBytes(rawBody);
+	if (bytes && (isEmpty(value) || (typeof value === 'string' && value.includes('\uFFFD')))) value = bytes;
+	return limitDepth(fromValue(value, true), bytes);
 }
 
 function fromValue(value: unknown, textAllowed: boolean): Payload {
@@ -45,8 +52,11 @@ function fromValue(value: unknown, textAllowed: boolean): Payload {
 		// the vendor's API answers are one-element arrays; accept a report wrapped the same way
 		return fromValue(value[0], false);
 	}
-	if (textAllowed && (typeof value === 'string' || value instanceof Uint8Array)) {
-		return fromText(typeof value === 'string' ? value : Buffer.from(value).toString('utf8'));
+	if (textAllowed && typeof value === 'string') return fromText(value);
+	if (textAllowed && value instanceof Uint8Array) {
+		const { text, error } = decode(value);
+		const payload = fromText(text);
+		return error ? { ...payload, parseErrors: [{ field: BODY, error }, ...payload.parseErrors] } : payload;
 	}
 	if (isEmpty(value)) return unparsed(null, 'The request had no body');
 	return unparsed(value as RawPayload, 'The body is not a set of fields');
@@ -65,6 +75,54 @@ function fromText(text: string): Payload {
 		return fieldsPayload(formFields(trimmed));
 	}
 	return unparsed(text, 'The body is neither JSON nor form data');
+}
+
+/** UTF-8 if the bytes are valid UTF-8, else Latin-1 (every byte a character, so nothing is lost). */
+function decode(bytes: Uint8Array): { text: string; error?: string } {
+	try {
+		return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes) };
+	} catch {
+		return {
+			text: Buffer.from(bytes).toString('latin1'),
+			error: 'The body is not valid UTF-8, so it was read as Latin-1 (ISO-8859-1)',
+		};
+	}
+}
+
+/**
+ * Leaves out values nested more than MAX_DEPTH levels deep, noting each in parseErrors; `raw` then holds the body
+ * as sent (its text), or null when its bytes are not at hand.
+ */
+function limitDepth(payload: Payload, bytes: Uint8Array | undefined): Payload {
+	if (!nestedDeeperThan(payload.raw, MAX_DEPTH)) return payload;
+	const error = `Nested more than ${MAX_DEPTH} levels deep, so it was left out${bytes ? ' (raw holds the body as sent)' : ''}`;
+	const deep = Object.keys(payload.fields).filter((key) => nestedDeeperThan(payload.fields[key], MAX_DEPTH));
+	const fields = Object.fromEntries(Object.entries(payload.fields).filter(([key]) => !deep.includes(key)));
+	return {
+		fields,
+		raw: bytes ? decode(bytes).text : null,
+		parseErrors: [
+			...payload.parseErrors,
+			...(deep.length > 0 ? deep.map((field) => ({ field, error })) : [{ field: BODY, error }]),
+		],
+	};
+}
+
+/** Whether objects or lists are nested more than `max` levels deep (checked without recursion). */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+	const pending: Array<[unknown, number]> = [[value, 0]];
+	for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+		const [current, depth] = next;
+		if (current === null || typeof current !== 'object' || current instanceof Uint8Array) continue;
+		if (depth >= max) return true;
+		for (const child of Object.values(current)) pending.push([child, depth + 1]);
+	}
+	return false;
+}
+
+function asBytes(rawBody: unknown): Uint8Array | undefined {
+	if (typeof rawBody === 'string' && rawBody !== '') return Buffer.from(rawBody, 'utf8');
+	return rawBody instanceof Uint8Array && rawBody.length > 0 ? rawBody : undefined;
 }
 
 function fieldsPayload(fields: IDataObject): Payload {

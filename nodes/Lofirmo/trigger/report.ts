@@ -10,7 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { contractStatusLabel, contractVerificationUrl, identityStatusLabel } from '../shared/status';
 import { spainDateTimeToIso } from '../shared/spainTime';
 import { getField } from '../transport';
-import type { ParseError, Payload } from './payload';
+import { MAX_DEPTH, nestedDeeperThan, type ParseError, type Payload } from './payload';
 
 export const CONTRACT_SERVICE = 'CONTRATACION';
 export const IDENTITY_SERVICE = 'VERIFICACION_IDENTIDAD';
@@ -85,12 +85,17 @@ class FieldReader {
 		const value = getField(this.fields, key);
 		if (value === undefined || value === null || value === '') return null;
 		if (typeof value !== 'string') return value;
+		let parsed: unknown;
 		try {
-			return JSON.parse(value);
+			parsed = JSON.parse(value);
 		} catch (error) {
 			this.fail(key, `Not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
 			return value;
 		}
+		if (!nestedDeeperThan(parsed, MAX_DEPTH)) return parsed;
+		// n8n could not store it (and no report nests so deep): keep the text as sent
+		this.fail(key, `Nested more than ${MAX_DEPTH} levels deep, so it was kept as text`);
+		return value;
 	}
 
 	fail(field: string, error: string): void {

@@ -12,7 +12,12 @@ import { SPAIN_ZONE, toSpainDateTime, wallClockToDate } from '../../shared/spain
 export type YesNo = 'SI' | 'NO';
 
 const SENDER_MAX = 11;
-const MOBILE_DIGITS = /^\d{6,15}$/;
+/** International digits: a country code never starts with 0, so a leading 0 or 00 is a national or dialling prefix. */
+const MOBILE_DIGITS = /^[1-9]\d{5,14}$/;
+/** Lofirmo's JSON nests two or three levels; far deeper is a mapping mistake, and past a few thousand n8n cannot store it. */
+const MAX_JSON_DEPTH = 100;
+/** How much of a bad value an error message shows. */
+const SHOWN_MAX = 60;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const SPAIN_FORMAT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?$/;
 const WITH_OFFSET = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
@@ -26,7 +31,18 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 	const fail = (message: string, description: string) =>
 		new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
 
-	const text = (value: unknown): string => (isBlank(value) ? '' : String(value).trim());
+	/** A text field's value, trimmed; an object or list (an expression mapping a whole item) is refused. */
+	const text = (value: unknown, field: string): string => {
+		if (isBlank(value)) return '';
+		const written = asText(value);
+		if (written === undefined) {
+			throw fail(
+				`${field} must be a single value, not ${Array.isArray(value) ? 'a list' : 'an object'}`,
+				`Got ${shown(value)}. Map one value, e.g. {{ $json.id }}, not a whole object or list.`,
+			);
+		}
+		return written.trim();
+	};
 
 	const checks = {
 		fail,
@@ -36,7 +52,7 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 
 		/** A required text, e.g. an ID. */
 		required(field: string, value: unknown, hint: string): string {
-			const result = text(value);
+			const result = text(value, field);
 			if (result === '') throw fail(`${field} is empty`, hint);
 			return result;
 		},
@@ -44,31 +60,40 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 		/** A required numeric ID (the API documents `Reportid` and `Id` as integers), kept as a string. */
 		numericId(field: string, value: unknown, hint: string): string {
 			const id = checks.required(field, value, hint);
-			if (!/^\d+$/.test(id)) throw fail(`${field} must be a whole number`, `Got "${id}". ${hint}`);
+			if (!/^\d+$/.test(id)) throw fail(`${field} must be a whole number`, `Got "${shown(id)}". ${hint}`);
 			return id;
 		},
 
 		/** A whole number, given as a number or as digits in a string (expressions often give strings). */
 		integer(field: string, value: unknown, min: number, max?: number): number {
-			const number = typeof value === 'number' ? value : Number(text(value));
+			const number = typeof value === 'number' ? value : Number(asText(value)?.trim() ?? NaN);
 			const range = max === undefined ? `${min} or more` : `from ${min} to ${max}`;
 			if (isBlank(value) || !Number.isInteger(number) || number < min || (max !== undefined && number > max)) {
-				throw fail(`${field} must be a whole number ${range}`, `Got "${String(value)}". Enter a whole number ${range}.`);
+				throw fail(`${field} must be a whole number ${range}`, `Got "${shown(value)}". Enter a whole number ${range}.`);
 			}
 			return number;
 		},
 
 		/** A JSON field: a JSON string typed in the field, or an object/array an expression produced. */
 		json(field: string, value: unknown): unknown {
-			if (typeof value !== 'string') return value;
-			try {
-				return JSON.parse(value);
-			} catch (error) {
+			let parsed = value;
+			if (typeof value === 'string') {
+				try {
+					parsed = JSON.parse(value);
+				} catch (error) {
+					throw fail(
+						`${field} is not valid JSON`,
+						`${shown((error as Error).message, 120)}. Check quotes, commas and brackets, or map an array/object from a previous node with an expression.`,
+					);
+				}
+			}
+			if (nestedDeeperThan(parsed, MAX_JSON_DEPTH)) {
 				throw fail(
-					`${field} is not valid JSON`,
-					`${(error as Error).message}. Check quotes, commas and brackets, or map an array/object from a previous node with an expression.`,
+					`${field} is nested too deeply`,
+					`It has more than ${MAX_JSON_DEPTH} levels of objects or lists inside each other; Lofirmo's data has two or three. Check what the field or expression maps.`,
 				);
 			}
+			return parsed;
 		},
 
 		/** A JSON field holding a list of objects; a single object counts as a list of one. */
@@ -83,31 +108,31 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 
 		/** A mobile number as the API wants it: international digits, country code first (34600000001). */
 		mobile(field: string, value: unknown): string {
-			const digits = text(value).replace(/[\s+\-().]/g, '');
+			const digits = (asText(value) ?? '').replace(/[\s+\-().]/g, '');
 			if (!MOBILE_DIGITS.test(digits)) {
 				throw fail(
 					`${field} is not a valid mobile number`,
-					`Got "${String(value)}". Use the international format with the country code and no leading 00, e.g. 34600000001 (spaces, "+" and dashes are removed for you).`,
+					`Got "${shown(value)}". Use the international format with the country code and no leading 00, e.g. 34600000001 (spaces, "+" and dashes are removed for you).`,
 				);
 			}
 			return digits;
 		},
 
 		email(field: string, value: unknown): string {
-			const result = text(value);
+			const result = (asText(value) ?? '').trim();
 			if (!EMAIL.test(result)) {
-				throw fail(`${field} is not a valid email address`, `Got "${result}". Enter an address like name@example.com.`);
+				throw fail(`${field} is not a valid email address`, `Got "${shown(value)}". Enter an address like name@example.com.`);
 			}
 			return result;
 		},
 
 		/** `Remitente`: what the SMS shows as its sender; the vendor allows at most 11 characters. */
 		senderName(value: unknown): string {
-			const result = text(value);
+			const result = text(value, 'Sender Name');
 			if (result.length > SENDER_MAX) {
 				throw fail(
 					`Sender Name is too long (${result.length} characters)`,
-					`"${result}" has ${result.length} characters; Lofirmo allows at most ${SENDER_MAX}. Use a shorter name, e.g. your brand.`,
+					`"${shown(result)}" has ${result.length} characters; Lofirmo allows at most ${SENDER_MAX}. Use a shorter name, e.g. your brand.`,
 				);
 			}
 			return result;
@@ -115,7 +140,7 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 
 		/** `Mensaje`: Lofirmo replaces `[LINK]` with the signing or verification link, so it must be there. */
 		message(value: unknown): string {
-			const result = text(value);
+			const result = text(value, 'Message');
 			if (!result.includes('[LINK]')) {
 				throw fail(
 					'Message must contain [LINK]',
@@ -127,18 +152,18 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 
 		/** `SI`/`NO` from a boolean field, or from what an expression gave (true/false, yes/no, si/no). */
 		yesNo(field: string, value: unknown): YesNo {
-			const word = text(value).toLowerCase();
+			const word = (asText(value) ?? '').trim().toLowerCase();
 			if (value === true || ['true', 'yes', 'si', 'sí', '1'].includes(word)) return 'SI';
 			if (value === false || ['false', 'no', '0'].includes(word)) return 'NO';
-			throw fail(`${field} must be true or false`, `Got "${String(value)}". Turn the switch on or off, or make the expression return true or false.`);
+			throw fail(`${field} must be true or false`, `Got "${shown(value)}". Turn the switch on or off, or make the expression return true or false.`);
 		},
 
 		/** One of a fixed list of values (an options field whose value may come from an expression). */
 		oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
-			const result = text(value);
+			const result = (asText(value) ?? '').trim();
 			const found = allowed.find((option) => option.toLowerCase() === result.toLowerCase());
 			if (found === undefined) {
-				throw fail(`${field} has an unsupported value`, `Got "${result}". Use one of: ${allowed.join(', ')}.`);
+				throw fail(`${field} has an unsupported value`, `Got "${shown(value)}". Use one of: ${allowed.join(', ')}.`);
 			}
 			return found;
 		},
@@ -152,7 +177,7 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 			if (!date) {
 				throw fail(
 					'Deadline is not a valid date',
-					`Got "${String(value)}". Pick a date, or give YYYY-MM-DD (e.g. 2030-12-31) or an ISO date such as {{ $now.plus({ days: 30 }) }}.`,
+					`Got "${shown(value)}". Pick a date, or give YYYY-MM-DD (e.g. 2030-12-31) or an ISO date such as {{ $now.plus({ days: 30 }) }}.`,
 				);
 			}
 			const today = toSpainDateTime(new Date()).slice(0, 10);
@@ -168,12 +193,12 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 		 * is read in the workflow's time zone, then converted.
 		 */
 		schedule(field: string, value: unknown): string {
-			const written = text(value);
+			const written = (asText(value) ?? '').trim();
 			const date = SPAIN_FORMAT.test(written) ? toDate(written, SPAIN_ZONE) : toDate(value, ctx.getTimezone());
 			if (date) return toSpainDateTime(date.instant);
 			throw fail(
 				`${field} is not a valid date and time`,
-				`Got "${String(value)}". Pick a date and time, give an ISO date (e.g. 2030-05-01T15:10:00+02:00), or Spain time as YYYY-MM-DD HH:MM (e.g. 2030-05-01 15:10).`,
+				`Got "${shown(value)}". Pick a date and time, give an ISO date (e.g. 2030-05-01T15:10:00+02:00), or Spain time as YYYY-MM-DD HH:MM (e.g. 2030-05-01 15:10).`,
 			);
 		},
 	};
@@ -189,8 +214,10 @@ export type Checks = ReturnType<typeof createChecks>;
  */
 function toDate(value: unknown, zone: string): { day: string; instant: Date } | undefined {
 	let written: string;
-	if (value instanceof Date) written = value.toISOString();
-	else if (typeof value === 'string') written = value.trim();
+	if (value instanceof Date) {
+		if (Number.isNaN(value.getTime())) return undefined;
+		written = value.toISOString();
+	} else if (typeof value === 'string') written = value.trim();
 	else if (value && typeof (value as { toISO?: unknown }).toISO === 'function') {
 		written = String((value as { toISO: () => string }).toISO());
 	} else return undefined;
@@ -202,6 +229,43 @@ function toDate(value: unknown, zone: string): { day: string; instant: Date } | 
 	}
 	const instant = wallClockToDate(written, zone);
 	return instant ? { day: written.slice(0, 10), instant } : undefined;
+}
+
+/**
+ * A scalar as text: strings, numbers, booleans; a Date or a Luxon DateTime (what `$now` gives) as ISO text.
+ * Undefined for anything else (objects, lists), which no text field can hold.
+ */
+function asText(value: unknown): string | undefined {
+	if (typeof value === 'string') return value;
+	if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+	if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+	if (value && typeof (value as { toISO?: unknown }).toISO === 'function') {
+		return String((value as { toISO: () => string }).toISO());
+	}
+	return undefined;
+}
+
+/** A value as a short text for an error message; never throws, whatever the value (huge, deep, without prototype). */
+export function shown(value: unknown, max = SHOWN_MAX): string {
+	let written: string;
+	try {
+		written = asText(value) ?? JSON.stringify(value) ?? String(value);
+	} catch {
+		written = Array.isArray(value) ? '(a list)' : '(an object)';
+	}
+	return written.length > max ? `${written.slice(0, max)}…` : written;
+}
+
+/** Whether objects or lists are nested more than `max` levels deep (checked without recursion). */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+	const pending: Array<[unknown, number]> = [[value, 0]];
+	for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+		const [current, depth] = next;
+		if (current === null || typeof current !== 'object') continue;
+		if (depth >= max) return true;
+		for (const child of Object.values(current)) pending.push([child, depth + 1]);
+	}
+	return false;
 }
 
 /** Keeps only the values a user actually gave, so optional API parameters are sent only when set. */

@@ -6,7 +6,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getField, lofirmoApiRequest } from '../../transport';
-import { compact, createChecks, isBlank, type Checks } from '../common/checks';
+import { compact, createChecks, isBlank, shown, type Checks } from '../common/checks';
 import {
 	additionalFields,
 	keyValueField,
@@ -378,7 +378,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	const body = compact({
 		Firmantes: signers,
-		Flujotrabajo: check.text(extra.workflowId),
+		Flujotrabajo: check.text(extra.workflowId, 'Saved Workflow ID'),
 		Firmasemisor: given('senderSignatures') ? senderSignatures(check, extra.senderSignatures) : undefined,
 		Documentos: documents(check, extra),
 		Documentossolicitados: requestedDocuments(check, extra.requestedDocuments, signers.length),
@@ -389,12 +389,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		Mediocomunicacion: given('communicationChannel')
 			? check.oneOf('Communication Channel', extra.communicationChannel, CHANNELS)
 			: undefined,
-		Tipodocumento: check.text(extra.documentType),
+		Tipodocumento: check.text(extra.documentType, 'Document Type'),
 		Verificacionidentidad: given('identityVerification')
 			? check.yesNo('Identity Verification', extra.identityVerification)
 			: undefined,
 		Minparecidoverificacion: given('minLikeness') ? check.integer('Minimum Likeness %', extra.minLikeness, 0, 100) : undefined,
-		Referenciausuario: check.text(extra.userReference),
+		Referenciausuario: check.text(extra.userReference, 'User Reference'),
 		Accesible: given('signersGetSignedDocument')
 			? check.yesNo('Signers Get the Signed Document', extra.signersGetSignedDocument)
 			: undefined,
@@ -435,7 +435,7 @@ function readSigners(ctx: IExecuteFunctions, itemIndex: number, check: Checks): 
 
 	const rows = ((ctx.getNodeParameter('signers', itemIndex, {}) as IDataObject).signer ?? []) as IDataObject[];
 	const signers = rows.map((row, index) => {
-		const variables = keyValueObject(check, `Signer ${index + 1} Variables`, row.variables);
+		const variables = keyValueObject(check, `Signer ${index + 1} Variables`, textRows(check, `Signer ${index + 1} Variables`, row.variables));
 		const clash = Object.keys(variables).find((key) => SIGNER_KEYS.some((own) => own.toLowerCase() === key.toLowerCase()));
 		if (clash !== undefined) {
 			throw check.fail(
@@ -455,21 +455,26 @@ function readSigners(ctx: IExecuteFunctions, itemIndex: number, check: Checks): 
 function checkSigners(check: Checks, signers: IDataObject[], mode: 'fields' | 'json'): IDataObject[] {
 	const names =
 		mode === 'json'
-			? { list: 'Signers (JSON)', name: '"Nombre"', email: '"Email"', mobile: '"Telefono"' }
-			: { list: 'Signers', name: 'Name', email: 'Email', mobile: 'Mobile' };
+			? { list: 'Signers (JSON)', name: '"Nombre"', taxId: '"NIF"', email: '"Email"', mobile: '"Telefono"' }
+			: { list: 'Signers', name: 'Name', taxId: 'Tax ID (NIF)', email: 'Email', mobile: 'Mobile' };
 	if (signers.length === 0) {
 		throw check.fail('No signers given', `Add at least one signer to ${names.list}.`);
 	}
 	return signers.map((signer, index) => {
 		const label = `Signer ${index + 1}${mode === 'json' ? ' in Signers (JSON)' : ''}`;
-		const result: IDataObject = {};
+		const entries: Array<[string, unknown]> = [];
 		for (const [key, value] of Object.entries(signer)) {
 			const own = SIGNER_KEYS.find((name) => name.toLowerCase() === key.toLowerCase());
-			if (own === 'Email' && !isBlank(value)) result[key] = check.email(`${label} ${names.email}`, value);
-			else if (own === 'Telefono' && !isBlank(value)) result[key] = check.mobile(`${label} ${names.mobile}`, value);
-			else if (own !== undefined && isBlank(value)) continue;
-			else result[key] = typeof value === 'string' ? value.trim() : value;
+			if (own !== undefined && isBlank(value)) continue;
+			if (own === 'Email') entries.push([key, check.email(`${label} ${names.email}`, value)]);
+			else if (own === 'Telefono') entries.push([key, check.mobile(`${label} ${names.mobile}`, value)]);
+			else if (own === 'Nombre') entries.push([key, check.text(value, `${label} ${names.name}`)]);
+			else if (own === 'NIF') entries.push([key, check.text(value, `${label} ${names.taxId}`)]);
+			else entries.push([key, typeof value === 'string' ? value.trim() : value]);
 		}
+		// fromEntries defines own properties: a "__proto__" key stays a plain key (an assignment would set the
+		// prototype, and the signer would then seem to have a name or an email it does not have)
+		const result = Object.fromEntries(entries) as IDataObject;
 		if (isBlank(getField(result, 'Nombre'))) {
 			throw check.fail(`${label} has no name`, `Fill in ${names.name}: Lofirmo addresses each signer by name.`);
 		}
@@ -485,10 +490,12 @@ function checkSigners(check: Checks, signers: IDataObject[], mode: 'fields' | 'j
 
 /** `Firmasemisor`: comma-separated IDs (or an array from an expression) → [{ "ID": 1865998 }]. */
 function senderSignatures(check: Checks, value: unknown): IDataObject[] {
-	const ids = (Array.isArray(value) ? value : String(value).split(',')).map((id) => String(id).trim()).filter((id) => id !== '');
+	const ids = (Array.isArray(value) ? value : check.text(value, 'Sender Signatures').split(','))
+		.map((id) => check.text(id, 'Sender Signatures'))
+		.filter((id) => id !== '');
 	const bad = ids.find((id) => !/^\d+$/.test(id));
 	if (bad !== undefined) {
-		throw check.fail(`Sender Signatures has an invalid ID "${bad}"`, 'Give the numeric IDs of your saved signatures, separated by commas, e.g. 1865998, 1865999.');
+		throw check.fail(`Sender Signatures has an invalid ID "${shown(bad, 20)}"`, 'Give the numeric IDs of your saved signatures, separated by commas, e.g. 1865998, 1865999.');
 	}
 	return ids.map((id) => ({ ID: Number(id) }));
 }
@@ -526,8 +533,18 @@ function requestedDocuments(check: Checks, collection: unknown, signerCount: num
 	});
 }
 
+/** A name/value list whose names and values were each checked to be text (an expression can give anything). */
+function textRows(check: Checks, field: string, collection: unknown): unknown {
+	const rows = ((collection as IDataObject | undefined)?.variable ?? []) as IDataObject[];
+	rows.forEach((row, index) => {
+		check.text(row.name, `${field} variable ${index + 1} name`);
+		check.text(row.value, `${field} variable ${index + 1} value`);
+	});
+	return collection;
+}
+
 /** `Personalizacion`: an object of template variables, or nothing when none are given. */
 function personalization(check: Checks, collection: unknown): IDataObject | undefined {
-	const values = keyValueObject(check, 'Personalization', collection);
+	const values = keyValueObject(check, 'Personalization', textRows(check, 'Personalization', collection));
 	return Object.keys(values).length > 0 ? values : undefined;
 }

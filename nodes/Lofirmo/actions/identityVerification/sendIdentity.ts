@@ -56,7 +56,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const body = compact({
 		Telefono: check.mobile('Mobile', this.getNodeParameter('mobile', itemIndex)),
 		Mensaje: given('message') ? check.message(extra.message) : undefined,
-		Dni: check.text(extra.expectedIdNumber),
+		Dni: check.text(extra.expectedIdNumber, 'Expected ID Number'),
 		Fecha: given('scheduledFor') ? check.schedule('Scheduled For', extra.scheduledFor) : undefined,
 		Remitente: given('senderName') ? check.senderName(extra.senderName) : undefined,
 	});

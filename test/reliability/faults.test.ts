@@ -1,0 +1,334 @@
+/**
+ * Fault matrix (issue 8, suite 4): every operation of the Lofirmo node against the real sandbox over HTTP, with each
+ * fault the sandbox can inject. For every operation × fault: how many attempts reached the sandbox (only transient
+ * failures, i.e. HTTP 5xx, a timeout, a reset or cut connection, are retried, at most MAX_ATTEMPTS times; never a
+ * 401, an HTTP 4xx, a negative `Res`, a non-PDF or an incomplete PDF; and a call that changes something, a send,
+ * cancel or continue, only after a 503, since after the others it may have been processed), the error the user sees (message and
+ * description, with the API's own code for a negative `Res`), and that a bad PDF never becomes binary output, with
+ * Continue On Fail too (the item holds only the error, the other items go on). Transient faults that clear up within
+ * the attempts end in a normal answer.
+ *
+ * Each scenario has its own sandbox, faults are scoped to one function, and all scenarios run at once, so the
+ * back-off sleeps (real, 400 ms then 1200 ms) overlap. The transport's 30 s timeout is capped for the timeout
+ * scenarios only (cappedHttp); a separate test checks what the transport asked for. The figures go to
+ * test-output/reliability/faults.json.
+ */
+import type { INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { MAX_ATTEMPTS } from '../../nodes/Lofirmo/transport';
+import { LOFIRMO_FUNCTIONS } from '../../nodes/Lofirmo/transport/endpoints';
+import type { FaultOptions } from '../../sandbox/faults';
+import { binaryBuffer, realHttp, type HttpHandler } from '../helpers/n8n-context';
+import {
+	cappedHttp,
+	OPERATION_NAMES,
+	opParameters,
+	PDF_OPERATIONS,
+	recordFigures,
+	runNode,
+	world,
+	type NodeRun,
+	type Operation,
+} from './support';
+
+/** A timeout scenario's HTTP timeout, and how long the sandbox holds a delayed answer (well past it). */
+const TIMEOUT_CAP_MS = 1000;
+const DELAY_MS = 4000;
+/** Enough uses of a fault that every attempt meets it. */
+const ALWAYS = MAX_ATTEMPTS + 3;
+
+type Fault = Omit<FaultOptions, 'fn'>;
+
+interface Scenario {
+	name: string;
+	fault: Fault;
+	/** Only these operations (default: all). */
+	ops?: Operation[];
+	http?: HttpHandler;
+	continueOnFail?: boolean;
+	/** Input items per operation (default 1). */
+	items?: number;
+}
+
+interface Outcome {
+	run: NodeRun;
+	/** Requests of this operation the sandbox received. */
+	attempts: number;
+	/** Of those, how many an injected fault shaped. */
+	faulted: number;
+}
+
+type Result = Partial<Record<Operation, Outcome>>;
+
+/** Injects the fault into every operation's own function, runs all the operations at once, counts the attempts. */
+async function play(scenario: Scenario): Promise<Result> {
+	const { sb, credentials, parameters } = await world();
+	try {
+		const ops = scenario.ops ?? OPERATION_NAMES;
+		sb.addFault(ops.map((fn) => ({ ...scenario.fault, fn })));
+		const before = sb.requests.length;
+		const runs = await Promise.all(
+			ops.map((op) =>
+				runNode(opParameters(op, parameters[op]), {
+					credentials,
+					http: scenario.http ?? realHttp,
+					continueOnFail: scenario.continueOnFail,
+					items: Array.from({ length: scenario.items ?? 1 }, (): INodeExecutionData => ({ json: {} })),
+				}),
+			),
+		);
+		const requests = sb.requests.slice(before);
+		return Object.fromEntries(
+			ops.map((op, index) => {
+				const mine = requests.filter((request) => request.fn === op);
+				return [op, { run: runs[index], attempts: mine.length, faulted: mine.filter((r) => r.fault).length }];
+			}),
+		);
+	} finally {
+		await sb.stop();
+	}
+}
+
+const transient = (fault: Fault, http?: HttpHandler): Scenario => ({ name: '', fault: { ...fault, times: ALWAYS }, http });
+
+const FAILING: Record<string, Scenario> = {
+	'HTTP 500': transient({ type: 'status', status: 500 }),
+	'HTTP 502': transient({ type: 'status', status: 502 }),
+	'HTTP 503': transient({ type: 'status', status: 503 }),
+	'HTTP 504': transient({ type: 'status', status: 504 }),
+	timeout: transient({ type: 'delay', ms: DELAY_MS }, cappedHttp(TIMEOUT_CAP_MS)),
+	'connection reset': transient({ type: 'drop' }),
+	'connection cut mid-answer': transient({ type: 'truncate' }),
+	'answer cut short but well framed': { name: '', fault: { type: 'truncate-complete', times: ALWAYS } },
+	'JSON error instead of a PDF': { name: '', fault: { type: 'notpdf', times: ALWAYS } },
+	'negative Res': { name: '', fault: { type: 'negative', res: '-37', times: ALWAYS } },
+	'HTTP 401': { name: '', fault: { type: 'unauthorized', times: ALWAYS } },
+	'HTTP 404': { name: '', fault: { type: 'status', status: 404, times: ALWAYS } },
+};
+
+/** The operations whose call changes something (send, cancel, continue): repeated only after a 503. */
+const CHANGING = OPERATION_NAMES.filter((op) => LOFIRMO_FUNCTIONS[op].changes);
+const READING = OPERATION_NAMES.filter((op) => !LOFIRMO_FUNCTIONS[op].changes);
+
+const RECOVERING: Record<string, Scenario & { attempts: number }> = {
+	'HTTP 503 twice, then answered': { name: '', fault: { type: 'status', status: 503, times: MAX_ATTEMPTS - 1 }, attempts: MAX_ATTEMPTS },
+	'connection reset once, then answered': { name: '', fault: { type: 'drop', times: 1 }, attempts: 2, ops: READING },
+	'timeout once, then answered': {
+		name: '',
+		fault: { type: 'delay', ms: DELAY_MS, times: 1 },
+		http: cappedHttp(TIMEOUT_CAP_MS),
+		attempts: 2,
+		ops: READING,
+	},
+	'connection cut mid-answer once, then answered': { name: '', fault: { type: 'truncate', times: 1 }, attempts: 2, ops: READING },
+};
+
+const BAD_PDF_FAULTS = ['answer cut short but well framed', 'JSON error instead of a PDF', 'negative Res', 'connection cut mid-answer'];
+const CONTINUE_ON_FAIL: Record<string, Scenario> = Object.fromEntries(
+	BAD_PDF_FAULTS.map((name) => [name, { ...FAILING[name], ops: PDF_OPERATIONS, continueOnFail: true }]),
+);
+/** Two items, the fault hits the first item's download only. */
+const SECOND_ITEM_GOES_ON: Record<string, Scenario> = Object.fromEntries(
+	['JSON error instead of a PDF', 'answer cut short but well framed'].map((name) => [
+		name,
+		{ name, fault: { ...FAILING[name].fault, times: 1 }, ops: PDF_OPERATIONS, continueOnFail: true, items: 2 },
+	]),
+);
+
+const results = new Map<string, Result>();
+const key = (group: string, name: string) => `${group}: ${name}`;
+
+beforeAll(async () => {
+	const groups = { failing: FAILING, recovering: RECOVERING, continueOnFail: CONTINUE_ON_FAIL, secondItem: SECOND_ITEM_GOES_ON };
+	await Promise.all(
+		Object.entries(groups).flatMap(([group, scenarios]) =>
+			Object.entries(scenarios).map(async ([name, scenario]) => results.set(key(group, name), await play(scenario))),
+		),
+	);
+}, 60_000);
+
+afterAll(() => {
+	const cells = [...results.values()].reduce((sum, result) => sum + Object.keys(result).length, 0);
+	const faultsInjected = [...results.values()].reduce(
+		(sum, result) => sum + Object.values(result).reduce((n, outcome) => n + (outcome?.faulted ?? 0), 0),
+		0,
+	);
+	const attempts = [...results.values()].reduce(
+		(sum, result) => sum + Object.values(result).reduce((n, outcome) => n + (outcome?.attempts ?? 0), 0),
+		0,
+	);
+	recordFigures('faults', {
+		scenarios: results.size,
+		operationRuns: cells,
+		requests: attempts,
+		faultsInjected,
+		faultTypes: [...new Set(Object.values(FAILING).map((s) => s.fault.type))].length,
+	});
+});
+
+function outcome(group: string, name: string, op: Operation): Outcome {
+	const found = results.get(key(group, name))?.[op];
+	if (!found) throw new Error(`no result for ${group} / ${name} / ${op}`);
+	return found;
+}
+
+function apiError(run: NodeRun): NodeApiError {
+	expect(run.output).toBeUndefined();
+	expect(run.error).toBeInstanceOf(NodeApiError);
+	return run.error as NodeApiError;
+}
+
+interface Expected {
+	attempts: number;
+	message: RegExp;
+	description: RegExp;
+	httpCode?: string | null;
+}
+
+const retried = (message: RegExp, httpCode: string | null): Expected => ({
+	attempts: MAX_ATTEMPTS,
+	message,
+	description: new RegExp(`tried ${MAX_ATTEMPTS} times`),
+	httpCode,
+});
+
+/** A call that changes something, after a failure that may have come after Lofirmo processed it: tried once. */
+const notRepeated = (httpCode: string | null): Expected => ({
+	attempts: 1,
+	message: /^Lofirmo may have received this request \((Lofirmo answered HTTP 5\d\d|Could not reach Lofirmo)\)$/,
+	description: /It was not sent again, because Lofirmo may already have processed it.*Check it in the Lofirmo panel/,
+	httpCode,
+});
+
+/** What each fault must produce, per operation. */
+function expected(name: string, op: Operation): Expected {
+	const pdf = PDF_OPERATIONS.includes(op);
+	const changes = CHANGING.includes(op);
+	switch (name) {
+		case 'HTTP 503':
+			return retried(new RegExp(`^Lofirmo answered ${name}$`), name.slice(5));
+		case 'HTTP 500':
+		case 'HTTP 502':
+		case 'HTTP 504':
+			return changes ? notRepeated(name.slice(5)) : retried(new RegExp(`^Lofirmo answered ${name}$`), name.slice(5));
+		case 'timeout':
+		case 'connection reset':
+		case 'connection cut mid-answer':
+			return changes ? notRepeated(null) : retried(/^Could not reach Lofirmo$/, null);
+		case 'answer cut short but well framed':
+			return pdf
+				? { attempts: 1, message: /^The PDF from Lofirmo is incomplete/, description: /stop before the end of the document/ }
+				: { attempts: 1, message: /with something that is not the expected JSON$/, description: /^Received: / };
+		case 'JSON error instead of a PDF':
+			// the sandbox answers `Res -6` as text/plain where the function's answer (a PDF, or JSON) was expected
+			return { attempts: 1, message: /^Lofirmo rejected the request \(Res -6\)$/, description: /Lofirmo says: injected: no PDF\. Result code -6 .*not repeated/ };
+		case 'negative Res':
+			return { attempts: 1, message: /^Lofirmo rejected the request \(Res -37\)$/, description: /Result code -37 from \/\w+\..*not repeated/ };
+		case 'HTTP 401':
+			return { attempts: 1, message: /^Lofirmo refused the API User or API Token$/, description: /API User and API Token.*not repeated/, httpCode: '401' };
+		case 'HTTP 404':
+			return { attempts: 1, message: /^Lofirmo answered HTTP 404$/, description: /not retried/, httpCode: '404' };
+		default:
+			throw new Error(`no expectation for ${name}`);
+	}
+}
+
+describe.each(Object.keys(FAILING))('%s', (name) => {
+	it.each(OPERATION_NAMES)('%s: the right number of attempts, then a clear error and no output', (op) => {
+		const { run, attempts, faulted } = outcome('failing', name, op);
+		const want = expected(name, op);
+		expect({ attempts, faulted }).toEqual({ attempts: want.attempts, faulted: want.attempts });
+		const error = apiError(run);
+		expect(error.message).toMatch(want.message);
+		expect(error.description).toMatch(want.description);
+		if (want.httpCode !== undefined) expect(error.httpCode).toBe(want.httpCode);
+		// shown against the item it happened to
+		expect(error.context.itemIndex).toBe(0);
+	});
+});
+
+describe.each(Object.entries(RECOVERING))('%s', (name, scenario) => {
+	it.each(scenario.ops ?? OPERATION_NAMES)('%s: succeeds on a later attempt with the normal output', (op) => {
+		const { run, attempts } = outcome('recovering', name, op);
+		expect(run.error).toBeUndefined();
+		expect(attempts).toBe(scenario.attempts);
+		const [item] = run.output![0];
+		if (PDF_OPERATIONS.includes(op)) {
+			const pdf = binaryBuffer(item);
+			expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+			expect(pdf.subarray(-1024).toString('latin1')).toContain('%%EOF');
+		} else {
+			expect(item.binary).toBeUndefined();
+			expect(item.json.raw).toMatchObject({ Res: expect.stringMatching(/^[1-9]\d*$/) });
+		}
+	});
+});
+
+describe('a bad PDF with Continue On Fail', () => {
+	describe.each(BAD_PDF_FAULTS)('%s', (name) => {
+		it.each(PDF_OPERATIONS)('%s: the item holds only the error, no binary', (op) => {
+			const { run, attempts } = outcome('continueOnFail', name, op);
+			const want = expected(name, op);
+			expect(attempts).toBe(want.attempts);
+			expect(run.error).toBeUndefined();
+			expect(run.output).toEqual([[{ json: { error: expect.stringMatching(want.message) }, pairedItem: { item: 0 } }]]);
+			expect(run.output![0][0].binary).toBeUndefined();
+		});
+	});
+
+	describe.each(Object.keys(SECOND_ITEM_GOES_ON))('%s for the first of two items', (name) => {
+		it.each(PDF_OPERATIONS)('%s: the first item holds only the error, the second its PDF', (op) => {
+			const { run, attempts } = outcome('secondItem', name, op);
+			expect(attempts).toBe(2);
+			const [first, second] = run.output![0];
+			expect(first).toEqual({ json: { error: expect.stringMatching(expected(name, op).message) }, pairedItem: { item: 0 } });
+			expect(second.pairedItem).toEqual({ item: 1 });
+			expect(binaryBuffer(second).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+		});
+	});
+});
+
+it('asks n8n for the transport own timeouts (the tests above only shorten them)', () => {
+	for (const op of OPERATION_NAMES) {
+		const { run } = outcome('failing', 'timeout', op);
+		expect(run.calls.length).toBeGreaterThan(0);
+		for (const call of run.calls) {
+			if (PDF_OPERATIONS.includes(op)) expect(call.options.timeout).toBeGreaterThanOrEqual(30_000);
+			else expect(call.options.timeout).toBe(30_000);
+		}
+	}
+});
+
+describe('what the error tells, and what is never sent twice', () => {
+	// n8n's wrapper says "The connection was aborted…" for a timeout too; the code in the cause (axios: ECONNABORTED
+	// "timeout of 1000ms exceeded") must win, or a timeout is described as "ECONNRESET … perhaps the server is offline".
+	it('describes a timeout as a timeout', () => {
+		const error = apiError(outcome('failing', 'timeout', 'credits').run);
+		expect(error.description).toMatch(/timed out|timeout|ETIMEDOUT|ECONNABORTED/i);
+		expect(error.description).not.toMatch(/ECONNRESET/);
+	});
+
+	// A call whose answer was lost after Lofirmo processed it (connection cut mid-answer, or a timeout) must not be
+	// sent again when it changes something: that would be a second contract or identity request (two messages, credits
+	// charged twice), a second "continue" (2 a day are allowed), or a cancel failing with Res -6 although it worked.
+	// The sandbox processes a call before cutting its answer, as a server does.
+	it.each(['sendContract', 'sendIdentity', 'continueFlow', 'cancelContract'] as const)(
+		'%s: a call Lofirmo processed but whose answer was cut is not sent again, and the error says so',
+		async (op) => {
+			const { sb, credentials, parameters } = await world();
+			try {
+				sb.addFault({ fn: op, type: 'truncate', times: 1 });
+				const before = sb.requests.length;
+				const run = await runNode(opParameters(op, parameters[op]), { credentials });
+				const processed = sb.requests.slice(before).filter((r) => r.fn === op && (r.fault === undefined || r.fault === 'truncate'));
+				expect(processed).toHaveLength(1);
+				const error = apiError(run);
+				expect(error.message).toMatch(/^Lofirmo may have received this request/);
+				expect(error.description).toMatch(/not sent again.*Check it in the Lofirmo panel/);
+			} finally {
+				await sb.stop();
+			}
+		},
+	);
+});

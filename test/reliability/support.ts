@@ -1,0 +1,304 @@
+/**
+ * Shared by the reliability suites: the Lofirmo node run in the fake n8n context with its logger recorded, the
+ * trigger's webhook() with a recorded logger and response, a sandbox with an HTTP timeout we can shorten, the
+ * prototype-pollution probe, and where each suite writes its figures (test-output/reliability/, git-ignored).
+ */
+import { mkdirSync, writeFileSync } from 'fs';
+import type { IncomingHttpHeaders } from 'http';
+import * as path from 'path';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INode,
+	INodeExecutionData,
+	INodeParameters,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { Lofirmo } from '../../nodes/Lofirmo/Lofirmo.node';
+import { LofirmoTrigger } from '../../nodes/Lofirmo/LofirmoTrigger.node';
+import {
+	createExecuteContext,
+	realHttp,
+	type HttpCall,
+	type HttpHandler,
+	type TestCredentials,
+} from '../helpers/n8n-context';
+import { startSandbox, TOKEN, USER, type Sandbox } from '../helpers/sandbox';
+
+export const node = new Lofirmo();
+
+/** Every operation of the action node, with its resource. */
+export const OPERATIONS = {
+	sendContract: 'contract',
+	continueFlow: 'contract',
+	cancelContract: 'contract',
+	contractStatus: 'contract',
+	downloadContractPdf: 'contract',
+	sendIdentity: 'identityVerification',
+	downloadIdentityCertificate: 'identityVerification',
+	credits: 'account',
+} as const;
+export type Operation = keyof typeof OPERATIONS;
+export const OPERATION_NAMES = Object.keys(OPERATIONS) as Operation[];
+export const PDF_OPERATIONS: Operation[] = ['downloadContractPdf', 'downloadIdentityCertificate'];
+
+export interface LogEntry {
+	level: string;
+	message: unknown;
+	meta: unknown;
+}
+
+/** A logger that keeps every call, so a test can read what would have reached n8n's log. */
+export function recordingLogger() {
+	const entries: LogEntry[] = [];
+	const at = (level: string) => (message: unknown, meta?: unknown) => {
+		entries.push({ level, message, meta });
+	};
+	return { entries, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), verbose: at('verbose') } };
+}
+
+export interface NodeRun {
+	/** The output of the node, or undefined when it threw. */
+	output?: INodeExecutionData[][];
+	error?: unknown;
+	calls: HttpCall[];
+	logs: LogEntry[];
+}
+
+export interface RunOptions {
+	credentials: TestCredentials;
+	http?: HttpHandler;
+	items?: INodeExecutionData[];
+	continueOnFail?: boolean;
+}
+
+/** Runs the Lofirmo node once and settles: never throws, the outcome is in the result. */
+export async function runNode(
+	parameters: Record<string, unknown> | ((itemIndex: number) => Record<string, unknown>),
+	options: RunOptions,
+): Promise<NodeRun> {
+	const { ctx, calls } = createExecuteContext({
+		// values are `unknown` on purpose: expressions can hand a node anything
+		parameters: parameters as IDataObject | ((itemIndex: number) => IDataObject),
+		credentials: options.credentials,
+		http: options.http,
+		items: options.items,
+		continueOnFail: options.continueOnFail,
+		description: node.description,
+	});
+	const { entries, logger } = recordingLogger();
+	(ctx as unknown as { logger: unknown }).logger = logger;
+	try {
+		const output = await node.execute.call(ctx as IExecuteFunctions);
+		return { output, calls, logs: entries };
+	} catch (error) {
+		return { error, calls, logs: entries };
+	}
+}
+
+/** The parameters an operation needs, on top of the given ones. */
+export function opParameters(op: Operation, extra: IDataObject = {}): IDataObject {
+	return { resource: OPERATIONS[op], operation: op, ...extra };
+}
+
+export function isNodeError(error: unknown): error is NodeApiError | NodeOperationError {
+	return error instanceof NodeApiError || error instanceof NodeOperationError;
+}
+
+/**
+ * Real HTTP whose timeout is capped, so a test never waits the transport's own 30 s; what the transport asked for
+ * stays in the recorded calls (they are recorded before this handler runs).
+ */
+export function cappedHttp(capMs: number): HttpHandler {
+	return (options, credentials) =>
+		realHttp({ ...options, timeout: Math.min(options.timeout ?? capMs, capMs) }, credentials);
+}
+
+export interface World {
+	sb: Sandbox;
+	credentials: TestCredentials;
+	/** The fields each operation needs to succeed in this sandbox. */
+	parameters: Record<Operation, IDataObject>;
+}
+
+/**
+ * A sandbox of its own (free port) with a contract in each state the operations need (certified, open, to cancel),
+ * a finished identity check, and each operation's fields. The account is the sandbox's default one unless given.
+ */
+export async function world(account: { user: string; token: string } = { user: USER, token: TOKEN }): Promise<World> {
+	const sb = await startSandbox({ accounts: [{ ...account, credits: 1000 }] });
+	const credentials: TestCredentials = { apiUser: account.user, apiToken: account.token, baseUrl: sb.url };
+	const signers = { signersInput: 'fields', signers: { signer: [{ name: 'Ana García', email: 'ana@example.com' }] } };
+	const first = async (run: Promise<NodeRun>) => {
+		const { output, error } = await run;
+		if (!output) throw error;
+		return output[0][0].json;
+	};
+	const [certified, open, toCancel, identity] = await Promise.all([
+		first(runNode(opParameters('sendContract', signers), { credentials })),
+		first(runNode(opParameters('sendContract', signers), { credentials })),
+		first(runNode(opParameters('sendContract', signers), { credentials })),
+		first(runNode(opParameters('sendIdentity', { mobile: '34600000001' }), { credentials })),
+	]);
+	await sb.certifyContract(String(certified.contractId));
+	await sb.completeIdentity(String(identity.verificationId));
+	const ref = (sent: IDataObject) => ({ contractId: sent.contractId, reportId: sent.reportId });
+	return {
+		sb,
+		credentials,
+		parameters: {
+			sendContract: signers,
+			continueFlow: ref(open),
+			cancelContract: ref(toCancel),
+			contractStatus: ref(certified),
+			downloadContractPdf: { ...ref(certified), document: 'CERTIFICADO' },
+			sendIdentity: { mobile: '34600000001' },
+			downloadIdentityCertificate: { verificationId: identity.verificationId },
+			credits: {},
+		},
+	};
+}
+
+/** A small but complete PDF. */
+export function samplePdf(text = 'Lofirmo reliability'): Buffer {
+	return Buffer.from(`%PDF-1.4\n1 0 obj << /Title (${text}) >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`, 'latin1');
+}
+
+/** A stub Lofirmo that answers every JSON function with success and every PDF function with a PDF. */
+export const stubLofirmo: HttpHandler = async (options) => {
+	const pdf = /Descargar/i.test(String(options.url));
+	return {
+		statusCode: 200,
+		body: pdf
+			? samplePdf()
+			: JSON.stringify([{ Res: '10', ContratoId: '1994779988', ReportId: '1994779989', ID: '77', Cred: '100' }]),
+		headers: { 'content-type': pdf ? 'application/pdf' : 'application/json' },
+	};
+};
+
+export const STUB_CREDENTIALS: TestCredentials = {
+	apiUser: 'user',
+	apiToken: 'token',
+	baseUrl: 'https://lofirmo.test/api',
+};
+
+// ---- trigger ---------------------------------------------------------------------------------------------------
+
+export interface TriggerCall {
+	parameters?: IDataObject;
+	headers?: IncomingHttpHeaders;
+	body?: unknown;
+	rawBody?: Buffer;
+	credentials?: { lofirmoWebhookApi?: IDataObject; lofirmoApi?: TestCredentials };
+	http?: HttpHandler;
+}
+
+export interface TriggerResult {
+	responseData: IWebhookResponseData;
+	/** What the node wrote to the HTTP response itself. */
+	response: { statusCode?: number; headers: Record<string, string>; body?: string };
+	items: INodeExecutionData[];
+	httpCalls: HttpCall[];
+	logs: LogEntry[];
+}
+
+const trigger = new LofirmoTrigger();
+const triggerDefaults = Object.fromEntries(trigger.description.properties.map((p) => [p.name, p.default]));
+const NO_API: TestCredentials = { apiUser: '', apiToken: '', baseUrl: 'http://127.0.0.1:9' };
+
+/**
+ * The trigger's webhook() with a plain IWebhookFunctions (the methods the node uses; anything else would throw):
+ * like test/trigger/harness.ts, plus a recorded logger, and light enough for thousands of calls.
+ */
+export async function callTrigger(call: TriggerCall = {}): Promise<TriggerResult> {
+	const parameters = { ...triggerDefaults, ...call.parameters } as INodeParameters;
+	const triggerNode: INode = {
+		id: '1',
+		name: 'Lofirmo Trigger',
+		type: 'n8n-nodes-lofirmo.lofirmoTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+	};
+	const shared = createExecuteContext({
+		parameters: {},
+		credentials: call.credentials?.lofirmoApi ?? NO_API,
+		http: call.http,
+		node: triggerNode,
+	});
+	const { entries, logger } = recordingLogger();
+	const response: TriggerResult['response'] = { headers: {} };
+	const res = {
+		writeHead(statusCode: number, headers: Record<string, string> = {}) {
+			response.statusCode = statusCode;
+			Object.assign(response.headers, headers);
+			return res;
+		},
+		end(body?: string) {
+			response.body = body;
+			return res;
+		},
+	};
+	const headers = call.headers ?? {};
+	const context = {
+		helpers: shared.ctx.helpers,
+		logger,
+		getNode: () => triggerNode,
+		getMode: () => 'webhook',
+		getTimezone: () => 'Europe/Madrid',
+		getBodyData: () => call.body as IDataObject,
+		getHeaderData: () => headers,
+		getRequestObject: () => ({ headers, body: call.body, rawBody: call.rawBody }),
+		getResponseObject: () => res,
+		getNodeParameter: (name: string, fallback?: unknown) => parameters[name] ?? fallback,
+		getCredentials: async (type: string) => {
+			const found = (call.credentials as Record<string, object> | undefined)?.[type];
+			if (!found) throw new Error(`Node does not have any credentials set for "${type}"`);
+			return { ...found };
+		},
+	} as unknown as IWebhookFunctions;
+	const responseData = await trigger.webhook.call(context);
+	return {
+		responseData,
+		response,
+		items: responseData.workflowData?.[0] ?? [],
+		httpCalls: shared.calls,
+		logs: entries,
+	};
+}
+
+export function basicAuthHeader(user: string, password: string): string {
+	return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+}
+
+// ---- prototype pollution -------------------------------------------------------------------------------------
+
+const PROTOTYPES = [Object.prototype, Array.prototype, Function.prototype, String.prototype];
+const snapshot = () => PROTOTYPES.map((proto) => Object.getOwnPropertyNames(proto).sort().join(','));
+const before = snapshot();
+
+/** Names a polluted built-in prototype, or undefined when all are as they were when this module loaded. */
+export function pollution(): string | undefined {
+	const now = snapshot();
+	const changed = now.findIndex((names, index) => names !== before[index]);
+	if (changed >= 0) return `${['Object', 'Array', 'Function', 'String'][changed]}.prototype gained or lost a property`;
+	const probe = {} as IDataObject;
+	for (const key of ['polluted', 'isAdmin', 'Nombre', 'Email', 'Servicio', 'ContratoID']) {
+		if (key in probe) return `Object.prototype.${key} is set`;
+	}
+	return undefined;
+}
+
+// ---- figures -------------------------------------------------------------------------------------------------
+
+export const OUTPUT_DIR = path.join(__dirname, '..', '..', 'test-output', 'reliability');
+
+/** Writes a suite's figures to test-output/reliability/<name>.json and, unless quiet, prints them in one line. */
+export function recordFigures(name: string, figures: IDataObject, { quiet = false } = {}): void {
+	mkdirSync(OUTPUT_DIR, { recursive: true });
+	writeFileSync(path.join(OUTPUT_DIR, `${name}.json`), `${JSON.stringify(figures, null, 2)}\n`);
+	if (!quiet) console.log(`[reliability] ${name}: ${JSON.stringify(figures)}`);
+}
