@@ -272,8 +272,12 @@ export function n8nEnv(
 	install: N8nInstall,
 	opts: { dataDir: string; port: number; brokerPort: number; env?: Record<string, string> },
 ): NodeJS.ProcessEnv {
+	// jest settings must not leak into n8n (NODE_ENV=test silences n8n's logger and breaks its start);
+	// what the caller passes in opts.env is kept
+	const inherited: NodeJS.ProcessEnv = { ...process.env };
+	for (const name of ['NODE_ENV', 'NODE_OPTIONS', 'TS_NODE_PROJECT', 'JEST_WORKER_ID']) delete inherited[name];
 	const env: NodeJS.ProcessEnv = {
-		...process.env,
+		...inherited,
 		PATH: install.pathPrefix ? `${install.pathPrefix}${path.delimiter}${process.env.PATH ?? ''}` : process.env.PATH,
 		N8N_USER_FOLDER: opts.dataDir,
 		N8N_PORT: String(opts.port),
@@ -294,11 +298,6 @@ export function n8nEnv(
 		...(install.version === 1 ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {}),
 		...opts.env,
 	};
-	// jest settings must not leak into n8n (NODE_ENV=test silences n8n's logger and breaks its start)
-	delete env.NODE_ENV;
-	delete env.NODE_OPTIONS;
-	delete env.TS_NODE_PROJECT;
-	delete env.JEST_WORKER_ID;
 	return env;
 }
 
