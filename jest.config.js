@@ -5,7 +5,7 @@ module.exports = {
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] },
-	// end-to-end suites run a real n8n and have their own command (test:e2e)
-	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+	// end-to-end and long suites run a real n8n and have their own commands (test:e2e, test:long)
+	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/long/'],
 	testTimeout: 30000,
 };

@@ -102,4 +102,4 @@ function deliverReport(config, payload, stopped) {
 	});
 }
 
-module.exports = { webhookConfig, deliverReport };
+module.exports = { webhookConfig, deliverReport, encodeReport };

@@ -20,12 +20,12 @@ import { MAX_ATTEMPTS } from '../../nodes/Lofirmo/transport';
 import { LOFIRMO_FUNCTIONS } from '../../nodes/Lofirmo/transport/endpoints';
 import type { FaultOptions } from '../../sandbox/faults';
 import { binaryBuffer, realHttp, type HttpHandler } from '../helpers/n8n-context';
+import { recordFigures } from '../helpers/figures';
 import {
 	cappedHttp,
 	OPERATION_NAMES,
 	opParameters,
 	PDF_OPERATIONS,
-	recordFigures,
 	runNode,
 	world,
 	type NodeRun,

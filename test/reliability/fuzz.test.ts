@@ -21,11 +21,11 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { CONTRACT_REPORT, CONTRACT_REPORT_JSON, deliveries, IDENTITY_REPORT, IDENTITY_REPORT_JSON, type Delivery } from '../trigger/fixtures';
+import { recordFigures } from '../helpers/figures';
 import {
 	basicAuthHeader,
 	callTrigger,
 	pollution,
-	recordFigures,
 	runNode,
 	STUB_CREDENTIALS,
 	stubLofirmo,

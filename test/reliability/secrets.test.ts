@@ -18,6 +18,7 @@ import { MAX_ATTEMPTS } from '../../nodes/Lofirmo/transport';
 import type { FaultOptions } from '../../sandbox/faults';
 import { realHttp, type HttpHandler, type TestCredentials } from '../helpers/n8n-context';
 import { CONTRACT_REPORT, deliveries, IDENTITY_REPORT } from '../trigger/fixtures';
+import { recordFigures } from '../helpers/figures';
 import {
 	basicAuthHeader,
 	callTrigger,
@@ -25,7 +26,6 @@ import {
 	OPERATION_NAMES,
 	opParameters,
 	PDF_OPERATIONS,
-	recordFigures,
 	runNode,
 	world,
 	type NodeRun,

@@ -1,11 +1,9 @@
 /**
  * Shared by the reliability suites: the Lofirmo node run in the fake n8n context with its logger recorded, the
  * trigger's webhook() with a recorded logger and response, a sandbox with an HTTP timeout we can shorten, the
- * prototype-pollution probe, and where each suite writes its figures (test-output/reliability/, git-ignored).
+ * prototype-pollution probe. (Figures: test/helpers/figures.ts.)
  */
-import { mkdirSync, writeFileSync } from 'fs';
 import type { IncomingHttpHeaders } from 'http';
-import * as path from 'path';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -294,11 +292,5 @@ export function pollution(): string | undefined {
 
 // ---- figures -------------------------------------------------------------------------------------------------
 
-export const OUTPUT_DIR = path.join(__dirname, '..', '..', 'test-output', 'reliability');
 
 /** Writes a suite's figures to test-output/reliability/<name>.json and, unless quiet, prints them in one line. */
-export function recordFigures(name: string, figures: IDataObject, { quiet = false } = {}): void {
-	mkdirSync(OUTPUT_DIR, { recursive: true });
-	writeFileSync(path.join(OUTPUT_DIR, `${name}.json`), `${JSON.stringify(figures, null, 2)}\n`);
-	if (!quiet) console.log(`[reliability] ${name}: ${JSON.stringify(figures)}`);
-}

@@ -9,7 +9,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { toSpainDateTime } from '../../nodes/Lofirmo/shared/spainTime';
-import { recordFigures, runNode, STUB_CREDENTIALS, stubLofirmo } from './support';
+import { recordFigures } from '../helpers/figures';
+import { runNode, STUB_CREDENTIALS, stubLofirmo } from './support';
 
 type Params = Record<string, unknown>;
 
