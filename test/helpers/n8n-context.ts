@@ -50,6 +50,21 @@ export interface TestContext {
 	calls: HttpCall[];
 }
 
+export interface LogEntry {
+	level: string;
+	message: unknown;
+	meta: unknown;
+}
+
+/** A logger that keeps every call, so a test can read what would have reached n8n's log. */
+export function recordingLogger() {
+	const entries: LogEntry[] = [];
+	const at = (level: string) => (message: unknown, meta?: unknown) => {
+		entries.push({ level, message, meta });
+	};
+	return { entries, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), verbose: at('verbose') } };
+}
+
 export const realHttp: HttpHandler = async (options, credentials) => {
 	const config: AxiosRequestConfig = {
 		method: options.method ?? 'GET',

@@ -20,6 +20,7 @@ import fc from 'fast-check';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { mutatedReport, nestedValue, setOwn } from '../trigger/arbitraries';
 import { CONTRACT_REPORT, CONTRACT_REPORT_JSON, deliveries, IDENTITY_REPORT, IDENTITY_REPORT_JSON, type Delivery } from '../trigger/fixtures';
 import { recordFigures } from '../helpers/figures';
 import {
@@ -76,48 +77,11 @@ const leaf = fc.oneof(
 	// long and deep values are rare here (and the 1 MB and 5,000-level ones hand-made below) to keep runs fast
 	{ arbitrary: fc.constant('Ñ'.repeat(5_000)), weight: 1 },
 );
-const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-	value: fc.oneof({ maxDepth: 3 }, leaf, fc.array(tie('value'), { maxLength: 3 }), tie('object')),
-	object: fc.dictionary(key, tie('value'), { maxKeys: 4 }),
-})).value;
-
-/** defineProperty, not assignment: a "__proto__" key must be a plain key, as JSON.parse makes it. */
-function setOwn(target: Record<string, unknown>, name: string, newValue: unknown) {
-	Object.defineProperty(target, name, { value: newValue, enumerable: true, configurable: true, writable: true });
-}
-
-/** A vendor example with fields deleted, replaced, re-cased, added, or its JSON-encoded fields mangled. */
-const mutatedReport = fc
-	.tuple(
-		fc.constantFrom(CONTRACT_REPORT, IDENTITY_REPORT),
-		fc.array(
-			fc.oneof(
-				fc.record({ op: fc.constant('delete' as const), key }),
-				fc.record({ op: fc.constant('set' as const), key, value }),
-				fc.record({ op: fc.constant('recase' as const), key }),
-				fc.record({ op: fc.constant('encode' as const), key: fc.constantFrom('Acceso', 'Posicion', 'Dispositivo', 'Result'), value }),
-			),
-			{ maxLength: 6 },
-		),
-	)
-	.map(([example, mutations]) => {
-		const report: Record<string, unknown> = JSON.parse(JSON.stringify(example));
-		for (const mutation of mutations) {
-			const target = Object.keys(report).find((k) => k === mutation.key) ?? mutation.key;
-			if (mutation.op === 'delete') delete report[target];
-			if (mutation.op === 'set') setOwn(report, target, mutation.value);
-			if (mutation.op === 'encode') setOwn(report, target, JSON.stringify(mutation.value) ?? 'undefined');
-			if (mutation.op === 'recase' && Object.prototype.hasOwnProperty.call(report, target)) {
-				const moved = report[target];
-				delete report[target];
-				setOwn(report, target.toUpperCase(), moved);
-			}
-		}
-		return report;
-	});
+const value = nestedValue(key, leaf);
 
 const anyReport = fc.oneof(
-	{ arbitrary: mutatedReport, weight: 4 },
+	// vendor examples with fields deleted, replaced, re-cased, added, or their JSON-encoded fields mangled
+	{ arbitrary: mutatedReport({ key, value, encode: ['Acceso', 'Posicion', 'Dispositivo', 'Result'] }), weight: 4 },
 	{ arbitrary: fc.dictionary(key, value), weight: 1 },
 	{ arbitrary: fc.object({ key, withNullPrototype: true }), weight: 1 },
 );

@@ -3,16 +3,7 @@
  * trigger's webhook() with a recorded logger and response, a sandbox with an HTTP timeout we can shorten, the
  * prototype-pollution probe. (Figures: test/helpers/figures.ts.)
  */
-import type { IncomingHttpHeaders } from 'http';
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INode,
-	INodeExecutionData,
-	INodeParameters,
-	IWebhookFunctions,
-	IWebhookResponseData,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { Lofirmo } from '../../nodes/Lofirmo/Lofirmo.node';
@@ -20,11 +11,14 @@ import { LofirmoTrigger } from '../../nodes/Lofirmo/LofirmoTrigger.node';
 import {
 	createExecuteContext,
 	realHttp,
+	recordingLogger,
 	type HttpCall,
 	type HttpHandler,
+	type LogEntry,
 	type TestCredentials,
 } from '../helpers/n8n-context';
 import { startSandbox, TOKEN, USER, type Sandbox } from '../helpers/sandbox';
+import { basicAuthHeader, callWebhook, type WebhookCall, type WebhookResult } from '../trigger/harness';
 
 export const node = new Lofirmo();
 
@@ -42,21 +36,6 @@ export const OPERATIONS = {
 export type Operation = keyof typeof OPERATIONS;
 export const OPERATION_NAMES = Object.keys(OPERATIONS) as Operation[];
 export const PDF_OPERATIONS: Operation[] = ['downloadContractPdf', 'downloadIdentityCertificate'];
-
-export interface LogEntry {
-	level: string;
-	message: unknown;
-	meta: unknown;
-}
-
-/** A logger that keeps every call, so a test can read what would have reached n8n's log. */
-export function recordingLogger() {
-	const entries: LogEntry[] = [];
-	const at = (level: string) => (message: unknown, meta?: unknown) => {
-		entries.push({ level, message, meta });
-	};
-	return { entries, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), verbose: at('verbose') } };
-}
 
 export interface NodeRun {
 	/** The output of the node, or undefined when it threw. */
@@ -185,92 +164,18 @@ export const STUB_CREDENTIALS: TestCredentials = {
 
 // ---- trigger ---------------------------------------------------------------------------------------------------
 
-export interface TriggerCall {
-	parameters?: IDataObject;
-	headers?: IncomingHttpHeaders;
-	body?: unknown;
-	rawBody?: Buffer;
-	credentials?: { lofirmoWebhookApi?: IDataObject; lofirmoApi?: TestCredentials };
-	http?: HttpHandler;
-}
-
-export interface TriggerResult {
-	responseData: IWebhookResponseData;
-	/** What the node wrote to the HTTP response itself. */
-	response: { statusCode?: number; headers: Record<string, string>; body?: string };
-	items: INodeExecutionData[];
-	httpCalls: HttpCall[];
-	logs: LogEntry[];
-}
-
-const trigger = new LofirmoTrigger();
-const triggerDefaults = Object.fromEntries(trigger.description.properties.map((p) => [p.name, p.default]));
-const NO_API: TestCredentials = { apiUser: '', apiToken: '', baseUrl: 'http://127.0.0.1:9' };
+export type TriggerCall = Omit<WebhookCall, 'plain'>;
+export type TriggerResult = WebhookResult;
 
 /**
- * The trigger's webhook() with a plain IWebhookFunctions (the methods the node uses; anything else would throw):
- * like test/trigger/harness.ts, plus a recorded logger, and light enough for thousands of calls.
+ * The trigger's webhook() through test/trigger/harness.ts with a plain IWebhookFunctions (the methods the node uses;
+ * anything else would throw), light enough for thousands of calls; what it logs is in `logs`.
  */
-export async function callTrigger(call: TriggerCall = {}): Promise<TriggerResult> {
-	const parameters = { ...triggerDefaults, ...call.parameters } as INodeParameters;
-	const triggerNode: INode = {
-		id: '1',
-		name: 'Lofirmo Trigger',
-		type: 'n8n-nodes-lofirmo.lofirmoTrigger',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters,
-	};
-	const shared = createExecuteContext({
-		parameters: {},
-		credentials: call.credentials?.lofirmoApi ?? NO_API,
-		http: call.http,
-		node: triggerNode,
-	});
-	const { entries, logger } = recordingLogger();
-	const response: TriggerResult['response'] = { headers: {} };
-	const res = {
-		writeHead(statusCode: number, headers: Record<string, string> = {}) {
-			response.statusCode = statusCode;
-			Object.assign(response.headers, headers);
-			return res;
-		},
-		end(body?: string) {
-			response.body = body;
-			return res;
-		},
-	};
-	const headers = call.headers ?? {};
-	const context = {
-		helpers: shared.ctx.helpers,
-		logger,
-		getNode: () => triggerNode,
-		getMode: () => 'webhook',
-		getTimezone: () => 'Europe/Madrid',
-		getBodyData: () => call.body as IDataObject,
-		getHeaderData: () => headers,
-		getRequestObject: () => ({ headers, body: call.body, rawBody: call.rawBody }),
-		getResponseObject: () => res,
-		getNodeParameter: (name: string, fallback?: unknown) => parameters[name] ?? fallback,
-		getCredentials: async (type: string) => {
-			const found = (call.credentials as Record<string, object> | undefined)?.[type];
-			if (!found) throw new Error(`Node does not have any credentials set for "${type}"`);
-			return { ...found };
-		},
-	} as unknown as IWebhookFunctions;
-	const responseData = await trigger.webhook.call(context);
-	return {
-		responseData,
-		response,
-		items: responseData.workflowData?.[0] ?? [],
-		httpCalls: shared.calls,
-		logs: entries,
-	};
+export function callTrigger(call: TriggerCall = {}): Promise<TriggerResult> {
+	return callWebhook(LofirmoTrigger, { ...call, plain: true });
 }
 
-export function basicAuthHeader(user: string, password: string): string {
-	return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
-}
+export { basicAuthHeader };
 
 // ---- prototype pollution -------------------------------------------------------------------------------------
 

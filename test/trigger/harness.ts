@@ -2,7 +2,8 @@
  * Calls a trigger's webhook() the way n8n's own `testWebhookTriggerNode` does (packages/nodes-base/test/nodes/
  * TriggerHelpers.ts in n8n-io/n8n, not published): through an `IWebhookFunctions` mocked with jest-mock-extended.
  * Parameters get the description's defaults, as n8n fills them in; what the node writes to the HTTP response is
- * recorded; binary and HTTP helpers are those of the shared test context (real HTTP unless stubbed).
+ * recorded, and so is everything it logs; binary and HTTP helpers are those of the shared test context (real HTTP
+ * unless stubbed). With `plain`, the same functions come as a plain object instead of a mock (see WebhookCall).
  */
 import type { IncomingHttpHeaders } from 'http';
 import { mock } from 'jest-mock-extended';
@@ -16,7 +17,8 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { createExecuteContext, type HttpCall, type HttpHandler, type TestCredentials } from '../helpers/n8n-context';
+import { createExecuteContext, recordingLogger } from '../helpers/n8n-context';
+import type { HttpCall, HttpHandler, LogEntry, TestCredentials } from '../helpers/n8n-context';
 
 export interface WebhookCall {
 	parameters?: IDataObject;
@@ -27,6 +29,11 @@ export interface WebhookCall {
 	credentials?: { lofirmoWebhookApi?: IDataObject; lofirmoApi?: TestCredentials };
 	/** Replaces real HTTP for the Lofirmo API calls. */
 	http?: HttpHandler;
+	/**
+	 * A plain IWebhookFunctions (and helpers) holding only the functions above, instead of jest-mock-extended mocks:
+	 * a call to anything else throws rather than returning undefined, and it is light enough for thousands of calls.
+	 */
+	plain?: boolean;
 }
 
 export interface RecordedResponse {
@@ -43,6 +50,8 @@ export interface WebhookResult {
 	items: INodeExecutionData[];
 	/** The Lofirmo API requests the node made. */
 	httpCalls: HttpCall[];
+	/** Everything the node logged through `this.logger`, in order. */
+	logs: LogEntry[];
 }
 
 const NO_API_CREDENTIALS: TestCredentials = { apiUser: '', apiToken: '', baseUrl: 'http://127.0.0.1:9' };
@@ -63,6 +72,7 @@ export async function callWebhook(Trigger: new () => INodeType, call: WebhookCal
 
 	const apiCredentials = call.credentials?.lofirmoApi ?? NO_API_CREDENTIALS;
 	const shared = createExecuteContext({ parameters: {}, credentials: apiCredentials, http: call.http, node });
+	const { entries, logger } = recordingLogger();
 	const response: RecordedResponse = { headers: {} };
 	const res = {
 		writeHead(statusCode: number, headers: Record<string, string> = {}) {
@@ -76,19 +86,21 @@ export async function callWebhook(Trigger: new () => INodeType, call: WebhookCal
 		},
 	};
 
-	const context = mock<IWebhookFunctions>({
-		helpers: mock<IWebhookFunctions['helpers']>({
-			prepareBinaryData: shared.ctx.helpers.prepareBinaryData,
-			httpRequestWithAuthentication: shared.ctx.helpers.httpRequestWithAuthentication,
-			returnJsonArray: shared.ctx.helpers.returnJsonArray,
-		}),
-		logger: mock<IWebhookFunctions['logger']>(),
+	const helpers = {
+		prepareBinaryData: shared.ctx.helpers.prepareBinaryData,
+		httpRequestWithAuthentication: shared.ctx.helpers.httpRequestWithAuthentication,
+		returnJsonArray: shared.ctx.helpers.returnJsonArray,
+	} as IWebhookFunctions['helpers'];
+	const headers = call.headers ?? {};
+	const functions = {
+		helpers: call.plain ? helpers : mock<IWebhookFunctions['helpers']>(helpers),
+		logger,
 		getNode: () => node,
-		getMode: () => 'webhook',
+		getMode: () => 'webhook' as const,
 		getTimezone: () => 'Europe/Madrid',
 		getBodyData: () => call.body as IDataObject,
-		getHeaderData: () => call.headers ?? {},
-		getRequestObject: () => ({ headers: call.headers ?? {}, body: call.body, rawBody: call.rawBody }) as never,
+		getHeaderData: () => headers,
+		getRequestObject: () => ({ headers, body: call.body, rawBody: call.rawBody }) as never,
 		getResponseObject: () => res as never,
 		getNodeParameter: ((name: string, fallback?: unknown) => parameters[name] ?? fallback) as never,
 		getCredentials: (async (type: string) => {
@@ -96,10 +108,17 @@ export async function callWebhook(Trigger: new () => INodeType, call: WebhookCal
 			if (!found) throw new Error(`Node does not have any credentials set for "${type}"`);
 			return { ...found };
 		}) as never,
-	});
+	};
+	const context = call.plain ? (functions as unknown as IWebhookFunctions) : mock<IWebhookFunctions>(functions);
 
 	const responseData = await trigger.webhook!.call(context);
-	return { responseData, response, items: responseData.workflowData?.[0] ?? [], httpCalls: shared.calls };
+	return {
+		responseData,
+		response,
+		items: responseData.workflowData?.[0] ?? [],
+		httpCalls: shared.calls,
+		logs: entries,
+	};
 }
 
 /** An `Authorization` header for HTTP Basic auth. */

@@ -9,7 +9,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { LofirmoTrigger } from '../../nodes/Lofirmo/LofirmoTrigger.node';
 import { readPayload } from '../../nodes/Lofirmo/trigger/payload';
 import { normaliseReport } from '../../nodes/Lofirmo/trigger/report';
-import { CONTRACT_REPORT, deliveries, IDENTITY_REPORT, type Delivery } from './fixtures';
+import { mutatedReport, nestedValue } from './arbitraries';
+import { deliveries, IDENTITY_REPORT, type Delivery } from './fixtures';
 import { basicAuthHeader, callWebhook } from './harness';
 
 const EVENTS = ['contractStatusChanged', 'identityVerificationStatusChanged', 'unknown'];
@@ -23,41 +24,14 @@ const leaf = fc.oneof(
 	// rare, or the run gets slow: each one is copied, encoded and parsed several times
 	{ arbitrary: fc.constant(HUGE), weight: 1 },
 );
-const value = fc.letrec((tie) => ({
-	value: fc.oneof({ maxDepth: 3 }, leaf, fc.array(tie('value'), { maxLength: 3 }), tie('object')),
-	object: fc.dictionary(key, tie('value'), { maxKeys: 4 }),
-})).value;
+const value = nestedValue(key, leaf);
 
-/** A vendor example with fields deleted, replaced, re-cased or added (dangerous keys included). */
-const mutatedReport = fc
-	.tuple(
-		fc.constantFrom(CONTRACT_REPORT, IDENTITY_REPORT),
-		fc.array(
-			fc.oneof(
-				fc.record({ op: fc.constant('delete' as const), key }),
-				fc.record({ op: fc.constant('set' as const), key, value }),
-				fc.record({ op: fc.constant('recase' as const), key }),
-			),
-			{ maxLength: 6 },
-		),
-	)
-	.map(([example, mutations]) => {
-		const report: Record<string, unknown> = JSON.parse(JSON.stringify(example));
-		for (const mutation of mutations) {
-			const target = Object.keys(report).find((k) => k === mutation.key) ?? mutation.key;
-			if (mutation.op === 'delete') delete report[target];
-			// defineProperty, not assignment: a "__proto__" key must be a plain key, as JSON.parse makes it
-			if (mutation.op === 'set') Object.defineProperty(report, target, { value: mutation.value, enumerable: true, configurable: true, writable: true });
-			if (mutation.op === 'recase' && target in report) {
-				const moved = report[target];
-				delete report[target];
-				report[target.toUpperCase()] = moved;
-			}
-		}
-		return report;
-	});
-
-const anyReport = fc.oneof(mutatedReport, fc.dictionary(key, value), fc.object({ key, withNullPrototype: true }));
+const anyReport = fc.oneof(
+	// re-casing an inherited name ("toString", "__proto__") also copies its inherited value into the report
+	mutatedReport({ key, value, recaseInherited: true }),
+	fc.dictionary(key, value),
+	fc.object({ key, withNullPrototype: true }),
+);
 
 /** A delivery of a report, or a raw body of any shape at all. */
 const delivery: fc.Arbitrary<Delivery> = fc.oneof(
