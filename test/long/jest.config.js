@@ -1,20 +1,12 @@
-// Long suites (minutes each): they start a real n8n (scripts/install-n8n.sh installs it into .n8n-cache/) and load it.
-// Run from the repo root: npm run test:long (builds, installs n8n, then jest -c test/long/jest.config.js)
+// Long suites (minutes each): the end-to-end setup (a real n8n, one suite at a time), with their own files and a
+// longer last-resort timeout. Run from the repo root: npm run test:long
+const e2e = require('../e2e/jest.config');
+
 /** @type {import('jest').Config} */
 module.exports = {
-	rootDir: '../..',
-	preset: 'ts-jest',
-	testEnvironment: 'node',
+	...e2e,
 	roots: ['<rootDir>/test/long'],
 	testMatch: ['<rootDir>/test/long/**/*.long.test.ts'],
-	transform: {
-		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.dev.json', isolatedModules: true }],
-	},
-	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.n8n-cache/'],
-	modulePathIgnorePatterns: ['<rootDir>/.n8n-cache/', '<rootDir>/dist/'],
-	watchPathIgnorePatterns: ['<rootDir>/.n8n-cache/'],
-	// one n8n at a time on 2 cores
-	maxWorkers: 1,
 	// every wait inside the suites has its own, shorter bound; this is the last resort
 	testTimeout: 900000,
 };
