@@ -190,8 +190,11 @@ describe('n8n editor in a real browser (headless Chromium)', () => {
 			});
 			shots.push(await screenshot(p, 'editor-contract-send-signer'));
 
+			// two collections: Additional Fields (an "Add Field" select), then Options (an "Add Option" button, Batching)
+			const collections = ndv.locator('[data-test-id="collection-parameter-add"]');
+			await expect(collections.nth(1).innerText()).resolves.toMatch(/Add Option/);
 			// the Additional Fields options (opened and closed again by clicking the "Add Field" select)
-			const addField = ndv.locator('[data-test-id="collection-parameter-add"]');
+			const addField = collections.nth(0);
 			await addField.click();
 			const options = p.locator('.el-select-dropdown__item').filter({ visible: true });
 			await options.first().waitFor({ state: 'visible', timeout: 5_000 });
