@@ -21,6 +21,8 @@ import { CONTRACT_EVENT, IDENTITY_EVENT, normaliseReport, type Report } from './
 
 const REALM = 'Lofirmo Trigger';
 const DEFAULT_TIME_LIMIT_SECONDS = 20;
+/** Lofirmo will not wait longer than this for an answer anyway; it also keeps the timer in range. */
+const MAX_TIME_LIMIT_SECONDS = 300;
 
 export class LofirmoTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -145,7 +147,7 @@ export class LofirmoTrigger implements INodeType {
 				name: 'downloadTimeLimit',
 				type: 'number',
 				default: DEFAULT_TIME_LIMIT_SECONDS,
-				typeOptions: { minValue: 1 },
+				typeOptions: { minValue: 1, maxValue: MAX_TIME_LIMIT_SECONDS },
 				displayOptions: { show: { downloadPdf: [true] } },
 				description:
 					'Lofirmo waits for the answer while the PDF downloads. Past this limit the report starts the workflow without the PDF (with downloadError set), so Lofirmo does not time out and send it again.',
@@ -239,7 +241,7 @@ async function refuseUnauthenticated(this: IWebhookFunctions): Promise<IWebhookR
 async function attachCertificate(this: IWebhookFunctions, item: INodeExecutionData, report: Report): Promise<void> {
 	const property = String(this.getNodeParameter('binaryPropertyName', 'data')).trim() || 'data';
 	const limit = Number(this.getNodeParameter('downloadTimeLimit', DEFAULT_TIME_LIMIT_SECONDS));
-	const seconds = Number.isFinite(limit) && limit > 0 ? limit : DEFAULT_TIME_LIMIT_SECONDS;
+	const seconds = Number.isFinite(limit) && limit > 0 ? Math.min(limit, MAX_TIME_LIMIT_SECONDS) : DEFAULT_TIME_LIMIT_SECONDS;
 	const outcome = await fetchCertificate.call(this, report, property, seconds);
 	if (outcome === undefined) return;
 	item.json.downloadError = outcome.downloadError;

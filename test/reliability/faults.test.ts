@@ -196,7 +196,7 @@ const retried = (message: RegExp, httpCode: string | null): Expected => ({
 /** A call that changes something, after a failure that may have come after Lofirmo processed it: tried once. */
 const notRepeated = (httpCode: string | null): Expected => ({
 	attempts: 1,
-	message: /^Lofirmo may have received this request \((Lofirmo answered HTTP 5\d\d|Could not reach Lofirmo)\)$/,
+	message: /^Lofirmo may have received this request, but (answered HTTP 5\d\d|no answer came back)$/,
 	description: /It was not sent again, because Lofirmo may already have processed it.*Check it in the Lofirmo panel/,
 	httpCode,
 });

@@ -105,8 +105,8 @@ const PATHS: Record<string, Path> = {
 	'HTTP 401': { fault: { type: 'unauthorized', times: ALWAYS }, expect: /refused the API User or API Token/ },
 	'HTTP 500': { fault: { type: 'status', status: 500, times: ALWAYS }, expect: /HTTP 500/ },
 	'connection refused': { refused: true, expect: /Could not reach Lofirmo/ },
-	'connection reset': { fault: { type: 'drop', times: ALWAYS }, expect: /Could not reach Lofirmo/ },
-	timeout: { fault: { type: 'delay', ms: 4000, times: ALWAYS }, http: cappedHttp(1000), expect: /Could not reach Lofirmo/ },
+	'connection reset': { fault: { type: 'drop', times: ALWAYS }, expect: /Could not reach Lofirmo|may have received this request, but no answer came back/ },
+	timeout: { fault: { type: 'delay', ms: 4000, times: ALWAYS }, http: cappedHttp(1000), expect: /Could not reach Lofirmo|may have received this request, but no answer came back/ },
 	'JSON error instead of a PDF': { fault: { type: 'notpdf', times: ALWAYS }, ops: PDF_OPERATIONS, expect: /Res -6/ },
 	'incomplete PDF': { fault: { type: 'truncate-complete', times: ALWAYS }, ops: PDF_OPERATIONS, expect: /incomplete/ },
 };

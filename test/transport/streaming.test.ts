@@ -65,6 +65,27 @@ it('stops a long body that is not a PDF instead of storing all of it, and says w
 	expect(seen.bytes).toBeLessThan(junk.length);
 });
 
+it('calls a cut-off PDF incomplete even when its text has lines that look like key: value', async () => {
+	const cut = Buffer.from('%PDF-1.7\n<x:xmpmeta>\n  xmlns:dc="http://purl.org/dc/elements/1.1/"\nError: nothing\n', 'latin1');
+	const http: HttpHandler = async () => ({ statusCode: 200, body: Readable.from([cut]), headers: {} });
+	const { ctx } = storeSpy(http);
+	const error = await lofirmoDownloadPdf.call(ctx, 'downloadContractPdf', {}, FILE).catch((e: unknown) => e);
+	expect((error as NodeApiError).message).toMatch(/^The PDF from Lofirmo is incomplete/);
+});
+
+it("says when n8n's binary store fails, and does not download again", async () => {
+	const body = await certifiedContract();
+	const { ctx, calls } = storeSpy();
+	ctx.helpers.prepareBinaryData = async (input: Buffer | Readable) => {
+		if (!Buffer.isBuffer(input)) input.destroy();
+		throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+	};
+	const error = await lofirmoDownloadPdf.call(ctx, 'downloadContractPdf', body, FILE).catch((e: unknown) => e);
+	expect((error as NodeApiError).message).toBe('The PDF could not be stored in n8n');
+	expect((error as NodeApiError).description).toMatch(/ENOSPC/);
+	expect(calls).toHaveLength(1);
+});
+
 it('reads the Lofirmo credential once for all the calls of a node run', async () => {
 	let reads = 0;
 	const { ctx } = createExecuteContext({ parameters: {}, credentials: env.credentials });

@@ -115,6 +115,16 @@ describe('retries', () => {
 		expect(env.sb.requests).toHaveLength(1);
 	});
 
+	it('after a refused credential, sends nothing more in the same run', async () => {
+		env.sb.addFault({ fn: 'credits', type: 'unauthorized', times: 5 });
+		const ctx = context();
+		const first = await failure(lofirmoApiRequest.call(ctx, 'credits'));
+		const second = await failure(lofirmoApiRequest.call(ctx, 'contractStatus', { Contratoid: '1', Reportid: '2' }));
+		expect([first.message, second.message]).toEqual(['Lofirmo refused the API User or API Token', 'Lofirmo refused the API User or API Token']);
+		expect(second.description).toMatch(/^Lofirmo refused them for an earlier item of this run, so this one was not sent/);
+		expect(env.sb.requests).toHaveLength(1);
+	});
+
 	it('repeats a send whose connection was refused: it never reached Lofirmo', async () => {
 		let tries = 0;
 		const refusedTwice = async (options: IHttpRequestOptions, credentials: TestCredentials) => {
@@ -133,7 +143,7 @@ describe('retries', () => {
 		const error = await failure(
 			lofirmoApiRequest.call(context(), 'sendContract', { Firmantes: [{ Nombre: 'Ana', Email: 'a@b.es' }] }),
 		);
-		expect(error.message).toBe('Lofirmo may have received this request (Lofirmo answered HTTP 500)');
+		expect(error.message).toBe('Lofirmo may have received this request, but answered HTTP 500');
 		expect(env.sb.requests).toHaveLength(1);
 	});
 });

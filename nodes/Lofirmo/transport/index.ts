@@ -106,6 +106,8 @@ export async function lofirmoDownloadPdf(
 ): Promise<StoredPdf> {
 	return await send(this, fn, body, 'pdf', options, async (response) => {
 		const probe = new PdfProbe();
+		let downloadError: unknown;
+		response.stream?.on('error', (error) => (downloadError ??= error));
 		let binary: IBinaryData;
 		try {
 			binary = await this.helpers.prepareBinaryData(
@@ -114,13 +116,23 @@ export async function lofirmoDownloadPdf(
 				'application/pdf',
 			);
 		} catch (error) {
-			// send() turns it into a NodeApiError, or tries again if the connection dropped mid-download
-			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-			if (!probe.refused) throw error;
+			// a body refused as not a PDF is answered below (the stream errors with that refusal too)
+			if (!probe.refused) {
+				// the connection dropped mid-download: send() tries again (for a PDF that changes nothing)
+				if (downloadError !== undefined) throw downloadError;
+				throw apiError.call(this, fn, options, {
+					message: 'The PDF could not be stored in n8n',
+					description: `n8n's binary data store refused it: ${safeMessage(error)}. Check the disk space and the binary data settings of n8n.`,
+				});
+			}
+		} finally {
+			// a body refused early, or a store that failed, must not keep the connection open
+			response.stream?.destroy();
 		}
 		if (probe.isPdf()) return { binary: binary!, fileSize: probe.bytes };
 
-		const data = probe.head.length > 0 ? parseApiAnswer(probe.head) : undefined;
+		// a cut-off PDF is not an error answer, whatever text it holds
+		const data = probe.head.length > 0 && !probe.truncated() ? parseApiAnswer(probe.head) : undefined;
 		if (data !== undefined) assertSuccess.call(this, fn, data, options, response.statusCode);
 		throw apiError.call(this, fn, options, {
 			message: probe.truncated()
@@ -210,6 +222,7 @@ async function send<T>(
 		abortSignal: options.abortSignal,
 	};
 
+	if (refusedRuns.has(ctx)) throw refusedError.call(ctx, fn, options, undefined);
 	for (let attempt = 1; ; attempt++) {
 		let outcome = await attemptOnce.call(ctx, request);
 		if ('answer' in outcome) {
@@ -225,19 +238,18 @@ async function send<T>(
 				}
 			} else if (answer.statusCode === 401 || answer.statusCode === 403) {
 				answer.stream?.destroy();
-				throw apiError.call(ctx, fn, options, {
-					message: 'Lofirmo refused the API User or API Token',
-					description:
-						'Check the API User and API Token in the Lofirmo credential (Your Data → Configure Account in the Lofirmo panel). The request was not repeated: Lofirmo may block accounts that keep sending wrong credentials.',
-					httpCode: answer.statusCode,
-				});
+				refusedRuns.add(ctx);
+				throw refusedError.call(ctx, fn, options, answer.statusCode);
 			}
 		}
 		const failure = await describeFailure(outcome, request);
 		if (failure.transient && LOFIRMO_FUNCTIONS[fn].changes && !failure.neverArrived) {
 			throw apiError.call(ctx, fn, options, {
 				...failure,
-				message: `Lofirmo may have received this request (${failure.message})`,
+				message:
+					failure.httpCode === undefined
+						? 'Lofirmo may have received this request, but no answer came back'
+						: `Lofirmo may have received this request, but answered HTTP ${failure.httpCode}`,
 				description: `${failure.description}. It was not sent again, because Lofirmo may already have processed it and a second ${LOFIRMO_FUNCTIONS[fn].path} would be carried out twice (credits, messages to the signer). Check it in the Lofirmo panel or with Get Status before running this item again.`,
 			});
 		}
@@ -250,7 +262,23 @@ async function send<T>(
 			});
 		}
 		await sleep(BACKOFF_MS[attempt - 1] ?? BACKOFF_MS[BACKOFF_MS.length - 1]);
+		// the caller stopped waiting (the trigger's time limit): no further try
+		if (options.abortSignal?.aborted) throw apiError.call(ctx, fn, options, failure);
 	}
+}
+
+// Lofirmo may block accounts that keep sending a wrong token: once it refused the credential, the other items of
+// the same node run (e.g. with Continue On Fail) fail without calling it again.
+const refusedRuns = new WeakSet<object>();
+
+function refusedError(this: LofirmoContext, fn: LofirmoFunction, options: RequestOptions, httpCode: number | undefined) {
+	return apiError.call(this, fn, options, {
+		message: 'Lofirmo refused the API User or API Token',
+		description:
+			(httpCode === undefined ? 'Lofirmo refused them for an earlier item of this run, so this one was not sent. ' : '') +
+			'Check the API User and API Token in the Lofirmo credential (Your Data → Configure Account in the Lofirmo panel). The request was not repeated: Lofirmo may block accounts that keep sending wrong credentials.',
+		httpCode,
+	});
 }
 
 /** Node's Readable, named through n8n's own helper types: community nodes may not import `stream`. */
@@ -327,7 +355,7 @@ async function describeFailure(
 		neverArrived: code !== undefined && NEVER_ARRIVED_CODES.has(code),
 		// the code stays out of the message: NodeApiError swaps any message naming ECONNREFUSED & co. for a generic one
 		message: 'Could not reach Lofirmo',
-		description: `${code ? `${code}: ` : ''}calling ${request.baseURL}${request.url} failed: ${safeMessage(outcome.error)}`,
+		description: `${code ? `${code}: ` : ''}calling ${safeMessage(`${request.baseURL}${request.url}`)} failed: ${safeMessage(outcome.error)}`,
 	};
 }
 
@@ -363,7 +391,8 @@ export function parseApiAnswer(body: Buffer): IDataObject | undefined {
 			.split(/[\r\n&]+/)
 			.map((line) => /^\s*([A-Za-z][\w]*)\s*[=:]\s*(.*?)\s*$/.exec(line))
 			.filter((m): m is RegExpExecArray => m !== null);
-		if (pairs.length === 0) return undefined;
+		// only an answer that carries a result code is one: any text has lines that look like `key: value`
+		if (!pairs.some((m) => m[1].toLowerCase() === 'res')) return undefined;
 		return Object.fromEntries(pairs.map((m) => [m[1], m[2]]));
 	}
 }

@@ -60,15 +60,16 @@ export async function fetchCertificate(
 	if ('error' in download) return { downloadError: download.error };
 
 	// past the time limit the download is stopped, not left running in the background
-	const limit = AbortSignal.timeout(timeLimitSeconds * 1000);
+	let limit: AbortSignal | undefined;
 	try {
+		limit = AbortSignal.timeout(timeLimitSeconds * 1000);
 		const pdf = await lofirmoDownloadPdf.call(this, download.fn, download.body, {
 			fileName: download.fileName,
 			abortSignal: limit,
 		});
 		return { binary: { [binaryProperty]: pdf.binary }, downloadError: null };
 	} catch (error) {
-		if (limit.aborted) {
+		if (limit?.aborted) {
 			return {
 				downloadError: `The PDF did not arrive within ${timeLimitSeconds} seconds, so the report was passed on without it. Download it with the Lofirmo node.`,
 			};
