@@ -120,21 +120,23 @@ export function keyValueField(
 	};
 }
 
-/** The `{ variable: [{ name, value }] }` of a keyValueField as a plain object; names must be unique and non-empty. */
+/**
+ * The `{ variable: [{ name, value }] }` of a keyValueField as a plain object; names must be unique and non-empty,
+ * and names and values single values (an expression can give an object or a list).
+ */
 export function keyValueObject(check: Checks, field: string, collection: unknown): IDataObject {
 	const rows = ((collection as IDataObject | undefined)?.variable ?? []) as IDataObject[];
 	const entries: Array<[string, string]> = [];
-	for (const row of rows) {
+	rows.forEach((row, index) => {
 		// "[EMPRESA]" is how a variable is written inside a message; the key itself has no brackets
-		const name = String(row.name ?? '')
-			.trim()
-			.replace(/^\[(.*)\]$/, '$1');
+		const name = check.text(row.name, `${field} variable ${index + 1} name`).replace(/^\[(.*)\]$/, '$1');
+		check.text(row.value, `${field} variable ${index + 1} value`);
 		if (name === '') throw check.fail(`${field} has a variable without a name`, 'Give every variable a name, or remove the empty row.');
 		if (entries.some(([key]) => key.toLowerCase() === name.toLowerCase())) {
 			throw check.fail(`${field} has the variable "${name}" twice`, 'Lofirmo reads names case-insensitively: keep one of them.');
 		}
 		entries.push([name, row.value === undefined || row.value === null ? '' : String(row.value)]);
-	}
+	});
 	// built from entries so that a variable named "__proto__" is kept as a variable, not taken as the prototype
 	return Object.fromEntries(entries);
 }

@@ -435,7 +435,7 @@ function readSigners(ctx: IExecuteFunctions, itemIndex: number, check: Checks): 
 
 	const rows = ((ctx.getNodeParameter('signers', itemIndex, {}) as IDataObject).signer ?? []) as IDataObject[];
 	const signers = rows.map((row, index) => {
-		const variables = keyValueObject(check, `Signer ${index + 1} Variables`, textRows(check, `Signer ${index + 1} Variables`, row.variables));
+		const variables = keyValueObject(check, `Signer ${index + 1} Variables`, row.variables);
 		const clash = Object.keys(variables).find((key) => SIGNER_KEYS.some((own) => own.toLowerCase() === key.toLowerCase()));
 		if (clash !== undefined) {
 			throw check.fail(
@@ -533,18 +533,8 @@ function requestedDocuments(check: Checks, collection: unknown, signerCount: num
 	});
 }
 
-/** A name/value list whose names and values were each checked to be text (an expression can give anything). */
-function textRows(check: Checks, field: string, collection: unknown): unknown {
-	const rows = ((collection as IDataObject | undefined)?.variable ?? []) as IDataObject[];
-	rows.forEach((row, index) => {
-		check.text(row.name, `${field} variable ${index + 1} name`);
-		check.text(row.value, `${field} variable ${index + 1} value`);
-	});
-	return collection;
-}
-
 /** `Personalizacion`: an object of template variables, or nothing when none are given. */
 function personalization(check: Checks, collection: unknown): IDataObject | undefined {
-	const values = keyValueObject(check, 'Personalization', textRows(check, 'Personalization', collection));
+	const values = keyValueObject(check, 'Personalization', collection);
 	return Object.keys(values).length > 0 ? values : undefined;
 }
