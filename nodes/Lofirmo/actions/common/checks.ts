@@ -108,7 +108,7 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 
 		/** A mobile number as the API wants it: international digits, country code first (34600000001). */
 		mobile(field: string, value: unknown): string {
-			const digits = (asText(value) ?? '').replace(/[\s+\-().]/g, '');
+			const digits = looseText(value).replace(/[\s+\-().]/g, '');
 			if (!MOBILE_DIGITS.test(digits)) {
 				throw fail(
 					`${field} is not a valid mobile number`,
@@ -119,7 +119,7 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 		},
 
 		email(field: string, value: unknown): string {
-			const result = (asText(value) ?? '').trim();
+			const result = looseText(value);
 			if (!EMAIL.test(result)) {
 				throw fail(`${field} is not a valid email address`, `Got "${shown(value)}". Enter an address like name@example.com.`);
 			}
@@ -152,7 +152,7 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 
 		/** `SI`/`NO` from a boolean field, or from what an expression gave (true/false, yes/no, si/no). */
 		yesNo(field: string, value: unknown): YesNo {
-			const word = (asText(value) ?? '').trim().toLowerCase();
+			const word = looseText(value).toLowerCase();
 			if (value === true || ['true', 'yes', 'si', 'sí', '1'].includes(word)) return 'SI';
 			if (value === false || ['false', 'no', '0'].includes(word)) return 'NO';
 			throw fail(`${field} must be true or false`, `Got "${shown(value)}". Turn the switch on or off, or make the expression return true or false.`);
@@ -160,7 +160,7 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 
 		/** One of a fixed list of values (an options field whose value may come from an expression). */
 		oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
-			const result = (asText(value) ?? '').trim();
+			const result = looseText(value);
 			const found = allowed.find((option) => option.toLowerCase() === result.toLowerCase());
 			if (found === undefined) {
 				throw fail(`${field} has an unsupported value`, `Got "${shown(value)}". Use one of: ${allowed.join(', ')}.`);
@@ -193,7 +193,7 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 		 * is read in the workflow's time zone, then converted.
 		 */
 		schedule(field: string, value: unknown): string {
-			const written = (asText(value) ?? '').trim();
+			const written = looseText(value);
 			const date = SPAIN_FORMAT.test(written) ? toDate(written, SPAIN_ZONE) : toDate(value, ctx.getTimezone());
 			if (date) return toSpainDateTime(date.instant);
 			throw fail(
@@ -243,6 +243,11 @@ function asText(value: unknown): string | undefined {
 		return String((value as { toISO: () => string }).toISO());
 	}
 	return undefined;
+}
+
+/** A scalar as trimmed text, '' for anything else: for checks that then refuse what does not match. */
+function looseText(value: unknown): string {
+	return (asText(value) ?? '').trim();
 }
 
 /** A value as a short text for an error message; never throws, whatever the value (huge, deep, without prototype). */
