@@ -206,6 +206,7 @@ async function send<T>(
 	options: RequestOptions,
 	accept: (response: Answer) => Promise<T>,
 ): Promise<T> {
+	if (refusedRuns.has(ctx)) throw refusedError.call(ctx, fn, options, undefined);
 	const credentials = await credentialsOf(ctx);
 	const request: IHttpRequestOptions = {
 		method: 'POST',
@@ -222,7 +223,6 @@ async function send<T>(
 		abortSignal: options.abortSignal,
 	};
 
-	if (refusedRuns.has(ctx)) throw refusedError.call(ctx, fn, options, undefined);
 	for (let attempt = 1; ; attempt++) {
 		let outcome = await attemptOnce.call(ctx, request);
 		if ('answer' in outcome) {
