@@ -6,10 +6,12 @@
  * `multipart/form-data` as `{ data: <fields>, files: <files> }`, and any other content type unparsed, its bytes
  * left on `req.rawBody`. A body that is still text here (wrong content type) is tried as JSON, then as a form;
  * if neither fits, the report is still emitted, with its text as `raw` and a parse error. Bytes that are not UTF-8
- * are read as Latin-1, so no byte is lost. Values nested more than MAX_DEPTH levels are left out of the fields (n8n
+ * are read as Latin-1, so no byte is lost. Values nested more than MAX_NESTING levels are left out of the fields (n8n
  * could not store the item), with the body's text kept as `raw`.
  */
 import type { IDataObject } from 'n8n-workflow';
+
+import { MAX_NESTING, nestedDeeperThan } from '../shared/nesting';
 
 // a type, not an interface, so it fits in an n8n item's JSON (IDataObject)
 export type ParseError = {
@@ -28,9 +30,6 @@ export interface Payload {
 }
 
 const BODY = 'body';
-
-/** Reports nest two levels at most; far deeper cannot be a report, and past a few thousand n8n cannot store it. */
-export const MAX_DEPTH = 100;
 
 export function readPayload(body: unknown, contentType: unknown, rawBody?: unknown): Payload {
 	let value = body;
@@ -90,13 +89,13 @@ function decode(bytes: Uint8Array): { text: string; error?: string } {
 }
 
 /**
- * Leaves out values nested more than MAX_DEPTH levels deep, noting each in parseErrors; `raw` then holds the body
+ * Leaves out values nested more than MAX_NESTING levels deep, noting each in parseErrors; `raw` then holds the body
  * as sent (its text), or null when its bytes are not at hand.
  */
 function limitDepth(payload: Payload, bytes: Uint8Array | undefined): Payload {
-	if (!nestedDeeperThan(payload.raw, MAX_DEPTH)) return payload;
-	const error = `Nested more than ${MAX_DEPTH} levels deep, so it was left out${bytes ? ' (raw holds the body as sent)' : ''}`;
-	const deep = Object.keys(payload.fields).filter((key) => nestedDeeperThan(payload.fields[key], MAX_DEPTH));
+	if (!nestedDeeperThan(payload.raw)) return payload;
+	const error = `Nested more than ${MAX_NESTING} levels deep, so it was left out${bytes ? ' (raw holds the body as sent)' : ''}`;
+	const deep = Object.keys(payload.fields).filter((key) => nestedDeeperThan(payload.fields[key]));
 	const fields = Object.fromEntries(Object.entries(payload.fields).filter(([key]) => !deep.includes(key)));
 	return {
 		fields,
@@ -106,18 +105,6 @@ function limitDepth(payload: Payload, bytes: Uint8Array | undefined): Payload {
 			...(deep.length > 0 ? deep.map((field) => ({ field, error })) : [{ field: BODY, error }]),
 		],
 	};
-}
-
-/** Whether objects or lists are nested more than `max` levels deep (checked without recursion). */
-export function nestedDeeperThan(value: unknown, max: number): boolean {
-	const pending: Array<[unknown, number]> = [[value, 0]];
-	for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-		const [current, depth] = next;
-		if (current === null || typeof current !== 'object' || current instanceof Uint8Array) continue;
-		if (depth >= max) return true;
-		for (const child of Object.values(current)) pending.push([child, depth + 1]);
-	}
-	return false;
 }
 
 function asBytes(rawBody: unknown): Uint8Array | undefined {

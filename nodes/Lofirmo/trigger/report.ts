@@ -8,9 +8,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { contractStatusLabel, contractVerificationUrl, identityStatusLabel } from '../shared/status';
+import { MAX_NESTING, nestedDeeperThan } from '../shared/nesting';
 import { spainDateTimeToIso } from '../shared/spainTime';
 import { getField } from '../transport';
-import { MAX_DEPTH, nestedDeeperThan, type ParseError, type Payload } from './payload';
+import type { ParseError, Payload } from './payload';
 
 export const CONTRACT_SERVICE = 'CONTRATACION';
 export const IDENTITY_SERVICE = 'VERIFICACION_IDENTIDAD';
@@ -92,9 +93,9 @@ class FieldReader {
 			this.fail(key, `Not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
 			return value;
 		}
-		if (!nestedDeeperThan(parsed, MAX_DEPTH)) return parsed;
+		if (!nestedDeeperThan(parsed)) return parsed;
 		// n8n could not store it (and no report nests so deep): keep the text as sent
-		this.fail(key, `Nested more than ${MAX_DEPTH} levels deep, so it was kept as text`);
+		this.fail(key, `Nested more than ${MAX_NESTING} levels deep, so it was kept as text`);
 		return value;
 	}
 

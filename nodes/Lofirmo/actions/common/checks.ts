@@ -6,6 +6,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { MAX_NESTING, nestedDeeperThan } from '../../shared/nesting';
 import { SPAIN_ZONE, toSpainDateTime, wallClockToDate } from '../../shared/spainTime';
 
 /** How the API writes yes and no in its flags (`Accesible`, `Verificacionidentidad`, ...). */
@@ -14,8 +15,6 @@ export type YesNo = 'SI' | 'NO';
 const SENDER_MAX = 11;
 /** International digits: a country code never starts with 0, so a leading 0 or 00 is a national or dialling prefix. */
 const MOBILE_DIGITS = /^[1-9]\d{5,14}$/;
-/** Lofirmo's JSON nests two or three levels; far deeper is a mapping mistake, and past a few thousand n8n cannot store it. */
-const MAX_JSON_DEPTH = 100;
 /** How much of a bad value an error message shows. */
 const SHOWN_MAX = 60;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -87,10 +86,10 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 					);
 				}
 			}
-			if (nestedDeeperThan(parsed, MAX_JSON_DEPTH)) {
+			if (nestedDeeperThan(parsed)) {
 				throw fail(
 					`${field} is nested too deeply`,
-					`It has more than ${MAX_JSON_DEPTH} levels of objects or lists inside each other; Lofirmo's data has two or three. Check what the field or expression maps.`,
+					`It has more than ${MAX_NESTING} levels of objects or lists inside each other; Lofirmo's data has two or three. Check what the field or expression maps.`,
 				);
 			}
 			return parsed;
@@ -259,18 +258,6 @@ export function shown(value: unknown, max = SHOWN_MAX): string {
 		written = Array.isArray(value) ? '(a list)' : '(an object)';
 	}
 	return written.length > max ? `${written.slice(0, max)}…` : written;
-}
-
-/** Whether objects or lists are nested more than `max` levels deep (checked without recursion). */
-function nestedDeeperThan(value: unknown, max: number): boolean {
-	const pending: Array<[unknown, number]> = [[value, 0]];
-	for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-		const [current, depth] = next;
-		if (current === null || typeof current !== 'object') continue;
-		if (depth >= max) return true;
-		for (const child of Object.values(current)) pending.push([child, depth + 1]);
-	}
-	return false;
 }
 
 /** Keeps only the values a user actually gave, so optional API parameters are sent only when set. */
