@@ -40,19 +40,21 @@ export const WAIT_MS = 30_000;
 
 /**
  * LOFIRMO_E2E_N8N selects the n8n line: unset runs every installed line (a missing 1.x is skipped with a
- * message), `2` or `1` runs only that line and fails when it is not installed (a CI job that asked for it).
+ * message), `2` or `1` runs only that line, `all` every line; a line that was asked for and is not installed
+ * fails (`npm test` installs both and asks for `all`, so nothing is skipped there).
  */
 export function rowPlan(version: N8nVersion): { run: true } | { run: false; reason: string; fail: boolean } {
 	const wanted = (process.env.LOFIRMO_E2E_N8N ?? '').trim();
 	const install = `bash scripts/install-n8n.sh${version === 1 ? ' v1' : ''}`;
-	if (wanted !== '' && wanted !== 'all' && wanted !== String(version)) {
+	const required = wanted === 'all' || wanted === String(version);
+	if (wanted !== '' && !required) {
 		return { run: false, reason: `LOFIRMO_E2E_N8N=${wanted} selects n8n ${wanted}.x only`, fail: false };
 	}
 	if (!isN8nInstalled(version)) {
 		return {
 			run: false,
 			reason: `n8n ${version}.x is not installed (run: ${install}, then LOFIRMO_E2E_N8N=${version} to require it)`,
-			fail: wanted === String(version),
+			fail: required,
 		};
 	}
 	return { run: true };

@@ -1,0 +1,257 @@
+/**
+ * Starting and stopping n8n processes: the environment from the recipe, the n8n script spawned on the right Node
+ * in its own process group, readiness by its log line, and a last-resort kill of whatever a crashed run left.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { installOurPackage, n8nInstall, RUNS_DIR, type N8nInstall, type N8nVersion, type PackageMode } from './install';
+/** Fixed key: data folders can be reused between runs and imported credentials stay readable. */
+export const TEST_ENCRYPTION_KEY = 'lofirmo-e2e-fixed-test-encryption-key-0001';
+
+const READY_LINE = 'Editor is now accessible';
+
+export interface StartOptions {
+	version: N8nVersion;
+	port: number;
+	/** a name (→ .n8n-cache/runs/<name>) or an absolute path; n8n's data lives in <dataDir>/.n8n */
+	dataDir: string;
+	/** wipe the data folder first (default false: reuse database, owner, credentials, workflows) */
+	fresh?: boolean;
+	/** extra or overriding environment variables for n8n */
+	env?: Record<string, string>;
+	/** how our package is put into <dataDir>/.n8n/nodes (default 'pack') */
+	packageMode?: PackageMode;
+	/** readiness timeout (default 120 s) */
+	startTimeoutMs?: number;
+}
+
+export interface OwnerSession {
+	email: string;
+	password: string;
+	/** `n8n-auth=…` */
+	cookie: string;
+}
+
+export interface N8nHandle {
+	version: N8nVersion;
+	port: number;
+	/** http://127.0.0.1:<port> */
+	baseUrl: string;
+	/** absolute data folder (N8N_USER_FOLDER) */
+	dataDir: string;
+	pid: number;
+	/** the environment n8n runs with (CLI commands reuse it) */
+	env: NodeJS.ProcessEnv;
+	install: N8nInstall;
+	/** ms from spawn to "Editor is now accessible" */
+	startupMs: number;
+	/** set by setupOwner */
+	owner?: OwnerSession;
+	/** set by createApiKey */
+	apiKey?: string;
+	/** the scopes the API key was created with (undefined: n8n took no scope list) */
+	apiKeyScopes?: string[];
+	/** everything n8n printed so far (stdout + stderr) */
+	logs(): string;
+	/** SIGTERM, wait for exit; SIGKILL (whole process group) after 10 s */
+	stop(): Promise<void>;
+	readonly exited: boolean;
+}
+
+/**
+ * Where CLI commands run: a started handle (its env and data folder), or a data folder (a name under
+ * .n8n-cache/runs or an absolute path; a bare string means n8n 2.x). The CLI works while the server runs.
+ */
+export type N8nTarget =
+	| N8nHandle
+	| string
+	| { version: N8nVersion; dataDir: string; port?: number; env?: Record<string, string> };
+
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+	// last resort (a crashed test run): never leave an n8n behind
+	for (const child of running) killGroup(child, 'SIGKILL');
+});
+
+/**
+ * Signals n8n's whole process group (n8n and the task runners it spawned; see `detached` in spawn).
+ * `leftovers`: also after n8n itself has exited, to reap runners it left behind (right after the exit, so the
+ * group id cannot have been reused).
+ */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals, leftovers = false): void {
+	if (child.pid === undefined) return;
+	const exited = child.exitCode !== null || child.signalCode !== null;
+	if (exited && !leftovers) return;
+	try {
+		process.kill(-child.pid, signal);
+	} catch {
+		if (!exited) {
+			try {
+				child.kill(signal);
+			} catch {
+				/* already gone */
+			}
+		}
+	}
+}
+
+export function resolveDataDir(dataDir: string): string {
+	return path.isAbsolute(dataDir) ? dataDir : path.join(RUNS_DIR, dataDir);
+}
+
+/** The environment from the recipe; `brokerPort` is the task-runner broker's port (default 5679 is shared). */
+export function n8nEnv(
+	install: N8nInstall,
+	opts: { dataDir: string; port: number; brokerPort: number; env?: Record<string, string> },
+): NodeJS.ProcessEnv {
+	// jest settings must not leak into n8n (NODE_ENV=test silences n8n's logger and breaks its start);
+	// what the caller passes in opts.env is kept
+	const inherited: NodeJS.ProcessEnv = { ...process.env };
+	for (const name of ['NODE_ENV', 'NODE_OPTIONS', 'TS_NODE_PROJECT', 'JEST_WORKER_ID']) delete inherited[name];
+	const env: NodeJS.ProcessEnv = {
+		...inherited,
+		PATH: install.pathPrefix ? `${install.pathPrefix}${path.delimiter}${process.env.PATH ?? ''}` : process.env.PATH,
+		N8N_USER_FOLDER: opts.dataDir,
+		N8N_PORT: String(opts.port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		WEBHOOK_URL: `http://127.0.0.1:${opts.port}/`,
+		N8N_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_RUNNERS_BROKER_PORT: String(opts.brokerPort),
+		N8N_LOG_OUTPUT: 'console',
+		// 2.x: silences offline lookups of n8n's own MCP registry (1.x has no such module and refuses the name)
+		...(install.version === 2 ? { N8N_DISABLED_MODULES: 'mcp-registry' } : {}),
+		// 1.x on Node 20: the default expression engine needs isolated-vm on Node 24 ("IsolatePool failed …")
+		...(install.version === 1 ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {}),
+		...opts.env,
+	};
+	return env;
+}
+
+/**
+ * The n8n script itself, on the chosen Node (not npx / a shell: the pid must be n8n's). Detached: its own
+ * process group, so a last-resort SIGKILL also reaches the task runners.
+ */
+export function spawnN8n(install: N8nInstall, args: string[], dataDir: string, env: NodeJS.ProcessEnv): ChildProcess {
+	const child = spawn(install.nodeBin, [install.n8nBin, ...args], {
+		cwd: dataDir,
+		env,
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	running.add(child);
+	const forget = () => running.delete(child);
+	child.once('close', forget);
+	child.once('error', forget);
+	return child;
+}
+
+/** Starts n8n and resolves once "Editor is now accessible" is logged (rejects with the log tail otherwise). */
+export async function startN8n(opts: StartOptions): Promise<N8nHandle> {
+	const install = n8nInstall(opts.version);
+	const dataDir = resolveDataDir(opts.dataDir);
+	if (opts.fresh) fs.rmSync(dataDir, { recursive: true, force: true });
+	const n8nFolder = path.join(dataDir, '.n8n');
+	fs.mkdirSync(n8nFolder, { recursive: true });
+	installOurPackage(install, n8nFolder, opts.packageMode ?? 'pack');
+
+	const env = n8nEnv(install, { dataDir, port: opts.port, brokerPort: opts.port + 1, env: opts.env });
+	const logFile = path.join(dataDir, 'n8n.log');
+	const logStream = fs.createWriteStream(logFile, { flags: 'a' });
+	logStream.write(`\n===== ${new Date().toISOString()} start n8n ${install.n8nVersion} on port ${opts.port}\n`);
+
+	const t0 = Date.now();
+	const child = spawnN8n(install, ['start'], dataDir, env);
+	let log = '';
+	const onData = (chunk: Buffer) => {
+		log += chunk.toString('utf8');
+		logStream.write(chunk);
+	};
+	child.stdout!.on('data', onData);
+	child.stderr!.on('data', onData);
+	const exitPromise = new Promise<void>((resolve) => {
+		// 'close': the process exited and its output was read to the end
+		child.once('close', () => resolve());
+		child.once('error', (error) => {
+			log += `\n[harness] spawn error: ${error.message}\n`;
+			resolve();
+		});
+	});
+	void exitPromise.then(() => logStream.end());
+
+	const timeoutMs = opts.startTimeoutMs ?? 120_000;
+	await new Promise<void>((resolve, reject) => {
+		let settled = false;
+		const finish = (error?: Error) => {
+			if (settled) return;
+			settled = true;
+			clearTimeout(timer);
+			child.stdout!.off('data', check);
+			child.stderr!.off('data', check);
+			if (error) reject(error);
+			else resolve();
+		};
+		const check = () => {
+			if (log.includes(READY_LINE)) finish();
+		};
+		const timer = setTimeout(() => {
+			killGroup(child, 'SIGKILL');
+			finish(new Error(`n8n did not become ready within ${timeoutMs} ms.\n${tail(log)}`));
+		}, timeoutMs);
+		child.stdout!.on('data', check);
+		child.stderr!.on('data', check);
+		void exitPromise.then(() =>
+			finish(
+				new Error(
+					`n8n exited before it was ready (code ${child.exitCode}, signal ${child.signalCode}).\n${tail(log)}`,
+				),
+			),
+		);
+		check();
+	});
+	const startupMs = Date.now() - t0;
+
+	let stopping: Promise<void> | undefined;
+	const handle: N8nHandle = {
+		version: opts.version,
+		port: opts.port,
+		baseUrl: `http://127.0.0.1:${opts.port}`,
+		dataDir,
+		pid: child.pid!,
+		env,
+		install,
+		startupMs,
+		logs: () => log,
+		get exited() {
+			return child.exitCode !== null || child.signalCode !== null;
+		},
+		stop() {
+			stopping ??= (async () => {
+				if (!handle.exited) child.kill('SIGTERM'); // n8n shuts its task runners down itself
+				const killTimer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
+				await exitPromise;
+				clearTimeout(killTimer);
+				killGroup(child, 'SIGKILL', true); // task runners n8n may have left behind
+			})();
+			return stopping;
+		},
+	};
+	return handle;
+}
+
+export function tail(text: string, lines = 60): string {
+	const all = text.trimEnd().split('\n');
+	return `--- last ${Math.min(lines, all.length)} log lines ---\n${all.slice(-lines).join('\n')}`;
+}
+
+/** Stops every handle given, ignoring ones already stopped (for afterAll). */
+export async function stopAll(...handles: Array<N8nHandle | undefined>): Promise<void> {
+	await Promise.all(handles.map((h) => h?.stop()));
+}
