@@ -25,7 +25,7 @@ import {
 	type PublicExecution,
 } from '../../scripts/n8n-harness';
 import { recordFigures } from '../helpers/figures';
-import { describeRow, nodeOutput, WAIT_MS } from './samples.support';
+import { describeRow, newExecutions, nodeOutput, WAIT_MS } from './samples.support';
 
 const PORT = 5910;
 const DATA_DIR = 'auth-e2e';
@@ -173,31 +173,43 @@ const ACCEPTED: Array<{ name: string; authorization: string }> = [
 	{ name: 'several spaces before the token', authorization: `Basic    ${RIGHT}` },
 ];
 
-async function executionsOf(n8n: N8nHandle, workflowId: string): Promise<PublicExecution[]> {
-	return listExecutions(n8n, workflowId, { includeData: true });
+/** The ids of a workflow's executions so far: a test counts only what comes after them. */
+async function executionIdsOf(n8n: N8nHandle, workflowId: string): Promise<Set<string>> {
+	return new Set((await listExecutions(n8n, workflowId, { includeData: false })).map((e) => e.id));
 }
 
-/** Waits until `count` executions exist and none runs, then a quiet second more in case another one appears. */
-async function settle(n8n: N8nHandle, workflowId: string, count: number): Promise<PublicExecution[]> {
+/**
+ * The barrier that replaces "wait a while and see nothing": one more report with the right credentials, sent after
+ * every earlier call was answered, must start its own execution. n8n starts a webhook's execution on the same
+ * request before it moves on, so once this one is recorded and settled, anything the earlier calls could have
+ * started is recorded too. Returns the executions of `workflowId` that are not in `before` and not the sentinel.
+ */
+async function afterSentinel(n8n: N8nHandle, workflowId: string, before: Set<string>): Promise<PublicExecution[]> {
+	const sentinel = `sentinel-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+	const guardedBefore = workflowId === GUARDED.id ? before : await executionIdsOf(n8n, GUARDED.id);
+	const answer = await rawPost(`${n8n.baseUrl}/webhook/${GUARDED.webhookId}/lofirmo`, `Basic ${RIGHT}`, report(sentinel));
+	expect(answer.status).toBe(200);
+	const isSentinel = (e: PublicExecution) => nodeOutput(e, TRIGGER)[0]?.json.contractId === sentinel;
 	const deadline = Date.now() + WAIT_MS;
 	for (;;) {
-		const list = await listExecutions(n8n, workflowId, { includeData: false });
-		if (list.length >= count && list.every((e) => e.status !== 'new' && e.status !== 'running')) break;
-		if (Date.now() > deadline) throw new Error(`${list.length} of ${count} executions after ${WAIT_MS} ms`);
+		const fresh = (await listExecutions(n8n, GUARDED.id, { includeData: true })).filter((e) => !guardedBefore.has(e.id));
+		if (fresh.some(isSentinel) && fresh.every((e) => e.status !== 'new' && e.status !== 'running')) break;
+		if (Date.now() > deadline) throw new Error(`the sentinel report's execution was not recorded within ${WAIT_MS} ms`);
 		await new Promise((r) => setTimeout(r, 250));
 	}
-	await new Promise((r) => setTimeout(r, 1_500));
-	return executionsOf(n8n, workflowId);
+	const all = await listExecutions(n8n, workflowId, { includeData: true });
+	return all.filter((e) => !before.has(e.id) && !isSentinel(e));
 }
 
 describeRow(2, 'Lofirmo Trigger Basic auth in real n8n 2.x', () => {
 	let n8n: N8nHandle | undefined;
-	/** merged into test-output/reliability-figures.json as each test ends */
+	/** written to test-output/reliability/auth.json as each test ends (counted, never written in) */
 	const figures: Record<string, unknown> = { n8n: '', refusedCases: REFUSED.length, acceptedCases: ACCEPTED.length };
 	const url = (webhookId: string) => `${n8n!.baseUrl}/webhook/${webhookId}/lofirmo`;
 
 	beforeAll(async () => {
 		n8n = await startN8n({ version: 2, port: PORT, dataDir: DATA_DIR, fresh: true });
+		figures.n8n = n8n.install.n8nVersion;
 		await setupOwner(n8n);
 		await createApiKey(n8n);
 		await importCredentials(n8n, [
@@ -217,6 +229,7 @@ describeRow(2, 'Lofirmo Trigger Basic auth in real n8n 2.x', () => {
 	});
 
 	it(`${REFUSED.length} wrong, missing, malformed or oversized headers: 401 (431 past Node's header limit), nothing leaked, zero executions`, async () => {
+		const before = await executionIdsOf(n8n!, GUARDED.id);
 		const answers: string[] = [];
 		for (const [index, refused] of REFUSED.entries()) {
 			const oversized = refused.name.includes('64 KB');
@@ -241,10 +254,8 @@ describeRow(2, 'Lofirmo Trigger Basic auth in real n8n 2.x', () => {
 			}
 		}
 		console.log(`refused:\n  ${answers.join('\n  ')}`);
-		// none of them became an execution (a second and a half is plenty: an accepted call appears within ms)
-		await new Promise((r) => setTimeout(r, 1_500));
-		const executions = await executionsOf(n8n!, GUARDED.id);
-		figures.n8n = n8n!.install.n8nVersion;
+		// none of them became an execution
+		const executions = await afterSentinel(n8n!, GUARDED.id, before);
 		figures.refusedAnswers = answers.reduce<Record<string, number>>((count, line) => {
 			const status = line.slice(line.lastIndexOf(': ') + 2);
 			count[status] = (count[status] ?? 0) + 1;
@@ -256,6 +267,7 @@ describeRow(2, 'Lofirmo Trigger Basic auth in real n8n 2.x', () => {
 	});
 
 	it(`${ACCEPTED.length} accepted forms of the right credentials: 200 and exactly one execution each, with its own report`, async () => {
+		const before = await executionIdsOf(n8n!, GUARDED.id);
 		for (const [index, accepted] of ACCEPTED.entries()) {
 			const answer = await rawPost(url(GUARDED.webhookId), accepted.authorization, report(`accepted-${index}`));
 			expect({ case: accepted.name, status: answer.status, body: answer.body }).toEqual({
@@ -264,7 +276,8 @@ describeRow(2, 'Lofirmo Trigger Basic auth in real n8n 2.x', () => {
 				body: JSON.stringify({ received: true }),
 			});
 		}
-		const executions = await settle(n8n!, GUARDED.id, ACCEPTED.length);
+		await newExecutions(n8n!, GUARDED.id, before, ACCEPTED.length);
+		const executions = await afterSentinel(n8n!, GUARDED.id, before);
 		expect(executions).toHaveLength(ACCEPTED.length);
 		const ids = executions.map((e) => {
 			expect(e.status).toBe('success');
@@ -278,14 +291,16 @@ describeRow(2, 'Lofirmo Trigger Basic auth in real n8n 2.x', () => {
 	});
 
 	it('a trigger whose credential has no password answers 500 to every call, the right one included, and starts nothing', async () => {
+		const before = await executionIdsOf(n8n!, MISCONFIGURED.id);
+		const statuses: Array<number | null> = [];
 		for (const authorization of [undefined, `Basic ${b64(`${AUTH.user}:`)}`, `Basic ${RIGHT}`]) {
 			const answer = await rawPost(url(MISCONFIGURED.webhookId), authorization, report('misconfigured'));
+			statuses.push(answer.status);
 			expect(answer.status).toBe(500);
 			expect(answer.body).toBe('The Lofirmo Trigger has no user and password set for Basic Auth');
 		}
-		await new Promise((r) => setTimeout(r, 1_500));
-		const executions = await executionsOf(n8n!, MISCONFIGURED.id);
-		figures.misconfiguredAnswered500 = 3;
+		const executions = await afterSentinel(n8n!, MISCONFIGURED.id, before);
+		figures.misconfiguredAnswered500 = statuses.filter((status) => status === 500).length;
 		figures.executionsFromMisconfigured = executions.length;
 		recordFigures('auth', figures);
 		expect(executions).toEqual([]);

@@ -60,7 +60,7 @@ import {
 	parameterLabels,
 	pickFromApp,
 	SEL,
-	signIn,
+	signIn as signInPage,
 	webhookUrls,
 } from './editor/n8n-editor';
 
@@ -91,14 +91,17 @@ describe('n8n editor in a real browser (headless Chromium)', () => {
 	let context: BrowserContext | undefined;
 	let page: Page | undefined;
 	let watch: BrowserWatch | undefined;
-	let signedIn = false;
+	let signingIn: Promise<void> | undefined;
 	const shots: string[] = [];
 	const t0 = Date.now();
 
 	const base = () => n8n!.baseUrl;
-	const needSession = () => {
-		if (!signedIn || !page) throw new Error('not signed in (an earlier step failed)');
-		return page;
+	/** Signs in through the sign-in page once, whichever test comes first (each test also holds alone, `-t`). */
+	const signIn = () =>
+		(signingIn ??= step(page, 'sign in', watch, () => signInPage(page!, base(), DEFAULT_OWNER)));
+	const needSession = async () => {
+		await signIn();
+		return page!;
 	};
 
 	beforeAll(async () => {
@@ -148,15 +151,10 @@ describe('n8n editor in a real browser (headless Chromium)', () => {
 		);
 	}, 60_000);
 
-	it('signs in through the sign-in page', async () => {
-		await step(page, 'sign in', watch, async () => {
-			await signIn(page!, base(), DEFAULT_OWNER);
-			signedIn = true;
-		});
-	}, 60_000);
+	it('signs in through the sign-in page', () => signIn(), 60_000);
 
 	it('adds Lofirmo → Contract → Send and shows its fields', async () => {
-		const p = needSession();
+		const p = await needSession();
 		await step(p, 'contract send', watch, async () => {
 			await openNewWorkflow(p, base());
 			const creator = await openAppInCreator(p, 'Lofirmo', 'Lofirmo');
@@ -225,7 +223,7 @@ describe('n8n editor in a real browser (headless Chromium)', () => {
 	}, 60_000);
 
 	it('adds the Lofirmo Trigger and shows the webhook URLs and the Lofirmo panel notice', async () => {
-		const p = needSession();
+		const p = await needSession();
 		await step(p, 'trigger', watch, async () => {
 			const types = (await (await context!.request.get('/types/nodes.json')).json()) as NodeTypeInfo[];
 			const trigger = types.find((t) => t.name === TRIGGER_TYPE);
@@ -269,7 +267,7 @@ describe('n8n editor in a real browser (headless Chromium)', () => {
 	}, 60_000);
 
 	it('loads our node icons (light and dark) with no browser errors about our package', async () => {
-		const p = needSession();
+		const p = await needSession();
 		await step(p, 'icons', watch, async () => {
 			// what n8n tells the editor, and what those URLs answer
 			const types = (await (await context!.request.get('/types/nodes.json')).json()) as NodeTypeInfo[];
@@ -294,7 +292,11 @@ describe('n8n editor in a real browser (headless Chromium)', () => {
 				});
 			}
 
-			// what the browser fetched and drew (light colour scheme)
+			// what the browser fetched and drew (light colour scheme), on a canvas of this test's own
+			await openNewWorkflow(p, base());
+			await pickFromApp(await openAppInCreator(p, 'Lofirmo', 'Lofirmo'), 'Triggers', CONTRACT_TRIGGER);
+			await openNdv(p);
+			await closeNdv(p);
 			const ours = watch!.watched.filter((r) => r.url.includes(`/icons/${PACKAGE_NAME}/`));
 			expect(ours.length).toBeGreaterThan(0);
 			expect(ours.filter((r) => r.status !== 200)).toEqual([]);

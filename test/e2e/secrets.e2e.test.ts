@@ -215,7 +215,16 @@ describeRow(2, 'secrets in real n8n 2.x: the API token and the webhook password 
 
 	afterEach(() => sb?.clearFaults());
 
-	it('contract sends through success and every API error, stopping on errors and continuing with them', async () => {
+	/**
+	 * Each scenario runs once per suite, from its own test or from the scan that needs its traces, whichever comes
+	 * first: the scan also holds when it runs alone (`-t`).
+	 */
+	const once = <T>(run: () => Promise<T>) => {
+		let started: Promise<T> | undefined;
+		return () => (started ??= run());
+	};
+
+	const sends = once(async () => {
 		sb!.setWebhook(null);
 		for (const wf of [WF.send, WF.sendContinue]) {
 			for (const scenario of SEND_SCENARIOS) {
@@ -237,7 +246,7 @@ describeRow(2, 'secrets in real n8n 2.x: the API token and the webhook password 
 		);
 	});
 
-	it('PDF downloads through success, a JSON error body, truncation, 401 and a negative Res', async () => {
+	const downloads = once(async () => {
 		sb!.setWebhook(null);
 		const { contractId, reportId } = (await call(n8n!, WF.send.path, { ref: 'pdf' })).data as { contractId: string; reportId: string };
 		await sb!.certifyContract(contractId);
@@ -253,7 +262,9 @@ describeRow(2, 'secrets in real n8n 2.x: the API token and the webhook password 
 		}
 	});
 
-	it('reports into the trigger: right auth (with a PDF, with failed downloads), wrong password, none', async () => {
+	/** Resolves to the number of reports the sandbox delivered to the trigger, accepted and refused. */
+	const triggerReports = once(async () => {
+		const deliveredBefore = sb!.webhookDeliveries.length;
 		const certifyOne = async (ref: string) => {
 			const { contractId } = (await call(n8n!, WF.send.path, { ref })).data as { contractId: string };
 			return (await sb!.certifyContract(contractId)).webhook;
@@ -297,9 +308,12 @@ describeRow(2, 'secrets in real n8n 2.x: the API token and the webhook password 
 		// each accepted contract's send report (11) came too; the refused contracts' reports (11 and 1014) did not
 		expect(items.filter((j) => j.status === '11')).toHaveLength(6);
 		expect(executions).toHaveLength(12);
+		return sb!.webhookDeliveries.length - deliveredBefore;
 	});
 
-	it('the credential test, right token and a 401, answers without the token', async () => {
+	/** Resolves to the number of credential tests made. */
+	const credentialTests = once(async () => {
+		let made = 0;
 		for (const fault of [undefined, { fn: 'credits', type: 'unauthorized' } as Fault]) {
 			sb!.clearFaults();
 			if (fault) sb!.addFault({ ...fault, times: 5 });
@@ -310,10 +324,21 @@ describeRow(2, 'secrets in real n8n 2.x: the API token and the webhook password 
 			);
 			answers.push(JSON.stringify({ status: res.status, headers: res.headers, data: res.data }));
 			expect((res.data as { data: { status: string } }).data.status).toBe(fault ? 'Error' : 'OK');
+			made++;
 		}
+		return made;
 	});
 
+	it('contract sends through success and every API error, stopping on errors and continuing with them', () => sends());
+	it('PDF downloads through success, a JSON error body, truncation, 401 and a negative Res', () => downloads());
+	it('reports into the trigger: right auth (with a PDF, with failed downloads), wrong password, none', () => triggerReports());
+	it('the credential test, right token and a 401, answers without the token', () => credentialTests());
+
 	it('the canaries appear nowhere: executions, answers, n8n logs and data at rest, the sandbox records', async () => {
+		await sends();
+		await downloads();
+		const reports = await triggerReports();
+		const credentialTestsMade = await credentialTests();
 		const found: string[] = [];
 		const scan = (where: string, text: string) => {
 			for (const needle of leaks(text)) found.push(`${where}: ${needle}`);
@@ -372,7 +397,7 @@ describeRow(2, 'secrets in real n8n 2.x: the API token and the webhook password 
 		recordFigures('secrets-e2e', {
 			n8n: n8n!.install.n8nVersion,
 			at: new Date().toISOString(),
-			scenarios: { send: SEND_SCENARIOS.length * 2, download: DOWNLOAD_SCENARIOS.length, triggerReports: 18, credentialTests: 2 },
+			scenarios: { send: SEND_SCENARIOS.length * 2, download: DOWNLOAD_SCENARIOS.length, triggerReports: reports, credentialTests: credentialTestsMade },
 			executionsChecked,
 			executionStatuses: statuses,
 			answersChecked: answers.length,
