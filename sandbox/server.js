@@ -1,5 +1,6 @@
 // @ts-check
 // The sandbox's HTTP side: routing by function name, Basic auth, body parsing, injected faults, responses, logging.
+const crypto = require('crypto');
 const { setMaxListeners } = require('events');
 const http = require('http');
 const { setTimeout: sleep } = require('timers/promises');
@@ -44,6 +45,7 @@ const { deliverReport, webhookConfig } = require('./webhooks');
  * @property {string | null} res `Res` sent, null for a PDF or no answer
  * @property {string} at ISO time of arrival
  * @property {FaultType} [fault] the injected fault that shaped the answer
+ * @property {string} [pdfSha256] SHA-256 (hex) of the whole PDF served, so a test can check what arrived byte for byte
  */
 
 /** @typedef {{ status: number | null, error?: string }} WebhookResult */
@@ -302,6 +304,11 @@ class Sandbox {
 			if (response) {
 				record.status = response.status;
 				record.res = response.res;
+				if (response.contentType === 'application/pdf') {
+					const hash = crypto.createHash('sha256');
+					for (const chunk of response.chunks) hash.update(chunk);
+					record.pdfSha256 = hash.digest('hex');
+				}
 				send(res, response, cut);
 			} else {
 				req.socket.resetAndDestroy();

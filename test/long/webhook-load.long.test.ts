@@ -17,10 +17,11 @@
  *      test), so duplicates pass; the package's part (every delivery → one execution with its report) is asserted;
  *    - with N8N_CONCURRENCY_PRODUCTION_LIMIT=1 (a second n8n): exactly 100 items pass, none twice, none missing.
  *
- * Figures are printed and merged into test-output/reliability-figures.json for the README.
+ * Figures are printed and written to test-output/reliability/webhook-load.json (and webhook-dedupe*.json) for the README.
  *
  *   npm run test:long
  */
+import * as crypto from 'node:crypto';
 import axios from 'axios';
 import * as http from 'node:http';
 
@@ -491,18 +492,23 @@ describe('webhook load in real n8n 2.x (Lofirmo Trigger, Basic auth)', () => {
 			if (nodeItems(execution, 'Done').length !== 1) problems.push(`${key}: the NoOp after the trigger got ${nodeItems(execution, 'Done').length} items`);
 		}
 
-		// every certified report's PDF, read back from n8n, is the one of its own contract or verification
+		// every certified report's PDF, read back from n8n, is byte for byte the one the sandbox served for its own
+		// contract or verification
+		const served = new Map(
+			sb!.requests
+				.slice(downloadsBefore)
+				.filter((r) => r.pdfSha256)
+				.map((r) => [String(r.params.contratoid ?? r.params.id), r.pdfSha256]),
+		);
 		let pdfsChecked = 0;
 		for (const execution of executions) {
 			const [item] = nodeItems(execution, TRIGGER);
 			const id = item?.binary?.data?.id;
 			if (!id) continue;
 			const raw = item.json.raw as ReportPayload;
-			const marker = raw.Servicio === 'CONTRATACION' ? `ContratoID: ${raw.ContratoID}` : `ID: ${raw.ID}`;
-			const pdf = await storedPdf(n8n!, id);
-			if (pdf.subarray(0, 5).toString('latin1') !== '%PDF-' || !pdf.toString('latin1').includes(marker)) {
-				problems.push(`${keyOf(raw)}: the attached PDF is not its own (${marker} missing)`);
-			}
+			const own = String(raw.Servicio === 'CONTRATACION' ? raw.ContratoID : raw.ID);
+			const stored = crypto.createHash('sha256').update(await storedPdf(n8n!, id)).digest('hex');
+			if (stored !== served.get(own)) problems.push(`${keyOf(raw)}: the attached PDF is not byte for byte the one served for ${own}`);
 			pdfsChecked++;
 		}
 		// one download per certificate, no more (no retries, no cross-talk)

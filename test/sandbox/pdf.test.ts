@@ -1,4 +1,6 @@
 /** The generated PDFs are structurally valid: byte-exact xref, trailer, stream lengths; padding shares one buffer. */
+import { createHash } from 'crypto';
+
 import { makePdf, makePdfParts } from '../../sandbox/pdf';
 import { call, isWholePdf, sendContract, sendIdentity, startSandbox } from './support';
 
@@ -58,6 +60,9 @@ it('serves padded PDFs from a sandbox without copying the padding per request', 
 			expectValidPdf(pdf.body);
 		}
 		expect(identity.body.toString('latin1')).toContain(`ID: ${id}`);
+		// what the sandbox records of each PDF it served lets a test compare a stored file byte for byte
+		const sha256 = (body: Buffer) => createHash('sha256').update(body).digest('hex');
+		expect(sb.requests.slice(-2).map((r) => r.pdfSha256)).toEqual([sha256(contract.body), sha256(identity.body)]);
 	} finally {
 		await sb.stop();
 	}
