@@ -64,8 +64,8 @@ describe('Get Status', () => {
 
 describe('Download PDF', () => {
 	it.each([
-		['CERTIFICADO', 'certificate'],
-		['FIRMANTE', 'signer-copy'],
+		['CERTIFICADO', ''],
+		['FIRMANTE', '-signer-copy'],
 	])('downloads the %s document as binary data', async (document, suffix) => {
 		const pdf = samplePdf(document);
 		const { output, calls } = run(contract('downloadContractPdf', { document, binaryPropertyName: 'contractPdf' }), {
@@ -77,12 +77,12 @@ describe('Download PDF', () => {
 		expect(binaryBuffer(item, 'contractPdf').equals(pdf)).toBe(true);
 		expect(item.binary!.contractPdf).toMatchObject({
 			mimeType: 'application/pdf',
-			fileName: `ASYYFRE5492-HN776TFD-${suffix}.pdf`,
+			fileName: `lofirmo-contract-ASYYFRE5492-HN776TFD${suffix}.pdf`,
 		});
 		expect(item.json).toEqual({
 			...reference,
 			document,
-			fileName: `ASYYFRE5492-HN776TFD-${suffix}.pdf`,
+			fileName: `lofirmo-contract-ASYYFRE5492-HN776TFD${suffix}.pdf`,
 			fileSize: pdf.length,
 			binaryProperty: 'contractPdf',
 		});

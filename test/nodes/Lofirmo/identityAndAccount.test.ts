@@ -82,11 +82,11 @@ describe('Identity Verification → Download Certificate', () => {
 		expect(calls[0].options.url).toBe('/DescargarCertificadoVerificacion');
 		expect(sentBody(calls)).toEqual({ Id: '1994779988', Resp: 'JSON' });
 		expect(binaryBuffer(item).equals(pdf)).toBe(true);
-		expect(item.binary!.data).toMatchObject({ mimeType: 'application/pdf', fileName: '1994779988-identity-certificate.pdf' });
+		expect(item.binary!.data).toMatchObject({ mimeType: 'application/pdf', fileName: 'lofirmo-identity-1994779988.pdf' });
 		expect(item.json).toEqual({
 			verificationId: '1994779988',
 			document: 'identityCertificate',
-			fileName: '1994779988-identity-certificate.pdf',
+			fileName: 'lofirmo-identity-1994779988.pdf',
 			fileSize: pdf.length,
 			binaryProperty: 'data',
 		});
