@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'fs';
 import { join, posix } from 'path';
 import { NodeApiError, NodeOperationError, type INodeProperties } from 'n8n-workflow';
 
+import type { LofirmoProperties } from '../../../nodes/Lofirmo/actions/node.type';
 import { operations as allOperations, resources } from '../../../nodes/Lofirmo/actions/operations';
 import { answer, failure, node, run } from './support';
 
@@ -57,6 +58,20 @@ describe('description', () => {
 	it('has no operation value twice, across resources (the subtitle and the router look operations up by value)', () => {
 		const values = allOperations.map(({ option }) => option.value);
 		expect(new Set(values).size).toBe(values.length);
+	});
+
+	it('lets the type checker refuse a field shown for an operation that does not exist', () => {
+		const fields: LofirmoProperties = [
+			{
+				displayName: 'Probe',
+				name: 'probe',
+				type: 'string',
+				default: '',
+				// @ts-expect-error -- "creditz" is no operation value; `npm run lint` type-checks this file
+				displayOptions: { show: { operation: ['creditz'] } },
+			},
+		];
+		expect(fields).toHaveLength(1);
 	});
 
 	it('has no API function twice (Path Overrides name them by key)', () => {
