@@ -59,7 +59,7 @@ export function defineResource(
 			...operations.flatMap((operation) =>
 				updateDisplayOptions(
 					{ show: { resource: [option.value], operation: [operation.option.value] } },
-					operation.properties as INodeProperties[],
+					operation.properties,
 				),
 			),
 		],

@@ -23,5 +23,5 @@ export const properties: INodeProperties[] = [
 		default: 'contract',
 	},
 	...resources.flatMap((resource) => resource.properties),
-	optionsField as INodeProperties,
+	optionsField,
 ];
