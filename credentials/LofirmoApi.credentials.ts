@@ -6,7 +6,9 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { DEFAULT_BASE_URL, LOFIRMO_FUNCTIONS } from '../nodes/Lofirmo/transport/endpoints';
+import { apiFunction as credits } from '../nodes/Lofirmo/actions/account/credits';
+import { LOFIRMO_FUNCTIONS } from '../nodes/Lofirmo/actions/operations';
+import { DEFAULT_BASE_URL, resolvePath } from '../nodes/Lofirmo/transport';
 
 export class LofirmoApi implements ICredentialType {
 	name = 'lofirmoApi';
@@ -65,12 +67,13 @@ export class LofirmoApi implements ICredentialType {
 		auth: { username: String(credentials.apiUser ?? ''), password: String(credentials.apiToken ?? '') },
 	});
 
-	// A real call to the credits function: it costs nothing and fails with 401 on a wrong user or token.
+	// A real call to the credits function: it costs nothing and fails with 401 on a wrong user or token. Its path is
+	// resolvePath's own code run in the expression, so Path Overrides work here exactly as in the nodes.
 	test: ICredentialTestRequest = {
 		request: {
 			method: 'POST',
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: `={{(JSON.parse($credentials.pathOverrides || "{}").credits) || "${LOFIRMO_FUNCTIONS.credits.path}"}}`,
+			url: `={{ (${resolvePath.toString()})(${JSON.stringify({ key: credits.key, path: credits.path })}, $credentials.pathOverrides) }}`,
 			body: { Resp: 'JSON' },
 			json: true,
 		},

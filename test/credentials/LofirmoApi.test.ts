@@ -6,6 +6,8 @@ import axios from 'axios';
 import type { IAuthenticateGeneric, ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { LofirmoApi } from '../../credentials/LofirmoApi.credentials';
+import { LOFIRMO_FUNCTIONS } from '../../nodes/Lofirmo/actions/operations';
+import { resolvePath } from '../../nodes/Lofirmo/transport';
 import { startSandbox, TOKEN, USER, type Sandbox } from '../helpers/sandbox';
 
 const credential = new LofirmoApi();
@@ -76,6 +78,14 @@ it('follows a credits path override', async () => {
 	expect(response.status).toBe(200);
 	expect(sb.requests[0].path).toBe('/v9/GetCreditos');
 });
+
+it.each([undefined, '', '{}', 'not json', '{"credits":"Creditos"}', '{"credits":"  "}', '{"credits":42}', { credits: '/x/GetCreditos' }])(
+	'calls the credits path the nodes call, for Path Overrides %p',
+	(pathOverrides) => {
+		const url = resolve(credential.test.request.url, { ...defaults(), pathOverrides });
+		expect(url).toBe(resolvePath(LOFIRMO_FUNCTIONS.credits, pathOverrides));
+	},
+);
 
 it('keeps the token in a password field and sends it only through authenticate', () => {
 	const token = credential.properties.find((p) => p.name === 'apiToken');

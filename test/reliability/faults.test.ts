@@ -17,7 +17,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { MAX_ATTEMPTS } from '../../nodes/Lofirmo/transport';
-import { LOFIRMO_FUNCTIONS } from '../../nodes/Lofirmo/transport/endpoints';
+import { LOFIRMO_FUNCTIONS } from '../../nodes/Lofirmo/actions/operations';
 import type { FaultOptions } from '../../sandbox/faults';
 import { binaryBuffer, realHttp, type HttpHandler } from '../helpers/n8n-context';
 import { recordFigures } from '../helpers/figures';

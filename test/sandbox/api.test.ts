@@ -2,7 +2,7 @@
 import http from 'http';
 import type { Socket } from 'net';
 
-import { LOFIRMO_FUNCTIONS } from '../../nodes/Lofirmo/transport/endpoints';
+import { LOFIRMO_FUNCTIONS, operations } from '../../nodes/Lofirmo/actions/operations';
 import { DEFAULT_FUNCTION_NAMES, createSandbox } from '../../sandbox/server';
 import { call, control, SIGNERS, startSandbox, TOKEN, USER, type Sandbox } from './support';
 
@@ -19,6 +19,15 @@ describe('routing', () => {
 		const paths = Object.fromEntries(Object.entries(LOFIRMO_FUNCTIONS).map(([key, { path }]) => [key, path.slice(1)]));
 		expect(DEFAULT_FUNCTION_NAMES).toEqual(paths);
 	});
+
+	it.each(operations.map(({ option, apiFunction }) => [option.value, apiFunction.path]))(
+		'serves the API function of the %s operation (%s)',
+		async (_operation, path) => {
+			await call(sb, path);
+			expect(sb.requests[0].fn).not.toBeNull();
+			expect(sb.requests[0].status).not.toBe(404);
+		},
+	);
 
 	it.each(['/GetCreditos', '/getcreditos', '/api/v3/GetCreditos', '/any/prefix/GETCREDITOS', '//GetCreditos'])(
 		'routes %s by its last segment, case-insensitively',

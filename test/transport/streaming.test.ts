@@ -6,7 +6,8 @@ import { Readable } from 'node:stream';
 import type { IBinaryData, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { lofirmoApiRequest, lofirmoDownloadPdf } from '../../nodes/Lofirmo/transport';
+import { LOFIRMO_FUNCTIONS } from '../../nodes/Lofirmo/actions/operations';
+import { lofirmoApiRequest, lofirmoDownloadPdf, LofirmoRun } from '../../nodes/Lofirmo/transport';
 import { createExecuteContext, type HttpHandler } from '../helpers/n8n-context';
 import { useSandbox } from '../helpers/sandbox';
 
@@ -32,7 +33,7 @@ function storeSpy(http?: HttpHandler) {
 
 async function certifiedContract() {
 	const { ctx } = storeSpy();
-	const sent = await lofirmoApiRequest.call(ctx, 'sendContract', { Firmantes: [{ Nombre: 'Ana', Email: 'a@b.es' }] });
+	const sent = await lofirmoApiRequest.call(ctx, LOFIRMO_FUNCTIONS.sendContract, { Firmantes: [{ Nombre: 'Ana', Email: 'a@b.es' }] });
 	const Contratoid = String(sent.ContratoId);
 	await env.sb.certifyContract(Contratoid);
 	return { Contratoid, Reportid: String(sent.ReportId), Doc: 'CERTIFICADO' };
@@ -41,7 +42,7 @@ async function certifiedContract() {
 it('hands the PDF to the binary store as a stream, chunk by chunk, and reports its size', async () => {
 	const body = await certifiedContract();
 	const { ctx, calls, seen } = storeSpy();
-	const pdf = await lofirmoDownloadPdf.call(ctx, 'downloadContractPdf', body, FILE);
+	const pdf = await lofirmoDownloadPdf.call(ctx, LOFIRMO_FUNCTIONS.downloadContractPdf, body, FILE);
 	expect(calls[0].options.encoding).toBe('stream');
 	expect(seen.inputs).toEqual(['stream']);
 	expect(seen.chunks).toBeGreaterThan(1);
@@ -58,7 +59,7 @@ it('stops a long body that is not a PDF instead of storing all of it, and says w
 		headers: { 'content-type': 'text/html' },
 	});
 	const { ctx, seen } = storeSpy(http);
-	const error = await lofirmoDownloadPdf.call(ctx, 'downloadContractPdf', {}, FILE).catch((e: unknown) => e);
+	const error = await lofirmoDownloadPdf.call(ctx, LOFIRMO_FUNCTIONS.downloadContractPdf, {}, FILE).catch((e: unknown) => e);
 	expect(error).toBeInstanceOf(NodeApiError);
 	expect((error as NodeApiError).message).toBe('Lofirmo did not return a PDF file');
 	expect((error as NodeApiError).description).toMatch(/bytes of text\/html: xxxx/);
@@ -69,7 +70,7 @@ it('calls a cut-off PDF incomplete even when its text has lines that look like k
 	const cut = Buffer.from('%PDF-1.7\n<x:xmpmeta>\n  xmlns:dc="http://purl.org/dc/elements/1.1/"\nError: nothing\n', 'latin1');
 	const http: HttpHandler = async () => ({ statusCode: 200, body: Readable.from([cut]), headers: {} });
 	const { ctx } = storeSpy(http);
-	const error = await lofirmoDownloadPdf.call(ctx, 'downloadContractPdf', {}, FILE).catch((e: unknown) => e);
+	const error = await lofirmoDownloadPdf.call(ctx, LOFIRMO_FUNCTIONS.downloadContractPdf, {}, FILE).catch((e: unknown) => e);
 	expect((error as NodeApiError).message).toMatch(/^The PDF from Lofirmo is incomplete/);
 });
 
@@ -80,7 +81,7 @@ it("says when n8n's binary store fails, and does not download again", async () =
 		if (!Buffer.isBuffer(input)) input.destroy();
 		throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
 	};
-	const error = await lofirmoDownloadPdf.call(ctx, 'downloadContractPdf', body, FILE).catch((e: unknown) => e);
+	const error = await lofirmoDownloadPdf.call(ctx, LOFIRMO_FUNCTIONS.downloadContractPdf, body, FILE).catch((e: unknown) => e);
 	expect((error as NodeApiError).message).toBe('The PDF could not be stored in n8n');
 	expect((error as NodeApiError).description).toMatch(/ENOSPC/);
 	expect(calls).toHaveLength(1);
@@ -94,13 +95,14 @@ it('reads the Lofirmo credential once for all the calls of a node run', async ()
 		reads++;
 		return await getCredentials(type);
 	};
-	for (let i = 0; i < 3; i++) await lofirmoApiRequest.call(ctx, 'credits');
+	const run = new LofirmoRun(ctx);
+	for (let i = 0; i < 3; i++) await lofirmoApiRequest.call(ctx, LOFIRMO_FUNCTIONS.credits, {}, { run });
 	expect(reads).toBe(1);
 });
 
 it('asks n8n for the real time limits: 30 s for a JSON call, 5 min for a PDF', async () => {
 	const { ctx, calls } = storeSpy();
-	await lofirmoApiRequest.call(ctx, 'credits');
-	await lofirmoDownloadPdf.call(ctx, 'downloadContractPdf', await certifiedContract(), FILE);
+	await lofirmoApiRequest.call(ctx, LOFIRMO_FUNCTIONS.credits);
+	await lofirmoDownloadPdf.call(ctx, LOFIRMO_FUNCTIONS.downloadContractPdf, await certifiedContract(), FILE);
 	expect(calls.map((call: { options: IHttpRequestOptions }) => call.options.timeout)).toEqual([30_000, 300_000]);
 });

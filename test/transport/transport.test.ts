@@ -9,11 +9,13 @@ import {
 	getField,
 	lofirmoApiRequest,
 	lofirmoDownloadPdf,
+	LofirmoRun,
 	MAX_ATTEMPTS,
 	parseApiAnswer,
 	resolvePath,
 	type StoredPdf,
 } from '../../nodes/Lofirmo/transport';
+import { LOFIRMO_FUNCTIONS } from '../../nodes/Lofirmo/actions/operations';
 import { isPdf } from '../helpers/pdf';
 import { createExecuteContext, realHttp, type TestCredentials } from '../helpers/n8n-context';
 import { useSandbox, USER } from '../helpers/sandbox';
@@ -25,7 +27,7 @@ function context(overrides: Partial<TestCredentials> = {}) {
 }
 
 async function sendContract(): Promise<{ contractId: string; reportId: string }> {
-	const data = await lofirmoApiRequest.call(context(), 'sendContract', {
+	const data = await lofirmoApiRequest.call(context(), LOFIRMO_FUNCTIONS.sendContract, {
 		Firmantes: [{ Nombre: 'Ana Test', Email: 'ana@example.com' }],
 	});
 	return { contractId: String(getField(data, 'ContratoId')), reportId: String(getField(data, 'ReportId')) };
@@ -48,7 +50,7 @@ function errorText(error: NodeApiError): string {
 
 describe('JSON functions', () => {
 	it('POSTs with Resp=JSON and unwraps the one-element array', async () => {
-		const data = await lofirmoApiRequest.call(context(), 'credits');
+		const data = await lofirmoApiRequest.call(context(), LOFIRMO_FUNCTIONS.credits);
 		expect(getField(data, 'res')).toBe('10');
 		expect(Number(getField(data, 'cred'))).toBeGreaterThan(0);
 		const [request] = env.sb.requests;
@@ -59,12 +61,12 @@ describe('JSON functions', () => {
 	it('uses a path from the credential Path Overrides', async () => {
 		// the sandbox routes by function name, case-insensitively, under any prefix
 		const ctx = context({ pathOverrides: JSON.stringify({ credits: '/custom/prefix/getcreditos' }) });
-		await lofirmoApiRequest.call(ctx, 'credits');
+		await lofirmoApiRequest.call(ctx, LOFIRMO_FUNCTIONS.credits);
 		expect(env.sb.requests[0].path).toBe('/custom/prefix/getcreditos');
 	});
 
 	it('turns a negative Res into a NodeApiError that shows the raw code, without retrying', async () => {
-		const error = await failure(lofirmoApiRequest.call(context(), 'sendContract', { Firmantes: [] }));
+		const error = await failure(lofirmoApiRequest.call(context(), LOFIRMO_FUNCTIONS.sendContract, { Firmantes: [] }));
 		const shown = env.sb.requests[0].res;
 		expect(Number(shown)).toBeLessThan(0);
 		expect(error.message).toContain(`Res ${shown}`);
@@ -73,12 +75,12 @@ describe('JSON functions', () => {
 
 	it('treats a missing or zero Res as an error', async () => {
 		env.sb.addFault({ fn: 'credits', type: 'negative', res: '0' });
-		const error = await failure(lofirmoApiRequest.call(context(), 'credits'));
+		const error = await failure(lofirmoApiRequest.call(context(), LOFIRMO_FUNCTIONS.credits));
 		expect(error.message).toContain('Res 0');
 	});
 
 	it('refuses wrong credentials once, with a clear message and no retry', async () => {
-		const error = await failure(lofirmoApiRequest.call(context({ apiToken: 'wrong-token' }), 'credits'));
+		const error = await failure(lofirmoApiRequest.call(context({ apiToken: 'wrong-token' }), LOFIRMO_FUNCTIONS.credits));
 		expect(error.message).toMatch(/refused the API User or API Token/);
 		expect(error.httpCode).toBe('401');
 		expect(env.sb.requests).toHaveLength(1);
@@ -92,14 +94,14 @@ describe('retries', () => {
 		['a dropped connection', { type: 'drop' }],
 	])('retries %s and succeeds on a later try', async (_name, fault) => {
 		env.sb.addFault({ fn: 'credits', ...fault, times: 2 });
-		const data = await lofirmoApiRequest.call(context(), 'credits');
+		const data = await lofirmoApiRequest.call(context(), LOFIRMO_FUNCTIONS.credits);
 		expect(getField(data, 'Res')).toBe('10');
 		expect(env.sb.requests).toHaveLength(3);
 	});
 
 	it(`gives up after ${MAX_ATTEMPTS} tries of a transient fault and says so`, async () => {
 		env.sb.addFault({ fn: 'credits', type: 'status', status: 502, times: 10 });
-		const error = await failure(lofirmoApiRequest.call(context(), 'credits'));
+		const error = await failure(lofirmoApiRequest.call(context(), LOFIRMO_FUNCTIONS.credits));
 		expect(error.message).toContain('HTTP 502');
 		expect(error.description).toContain(`tried ${MAX_ATTEMPTS} times`);
 		expect(env.sb.requests).toHaveLength(MAX_ATTEMPTS);
@@ -111,15 +113,16 @@ describe('retries', () => {
 		['a negative Res', { type: 'negative', res: '-2' }],
 	])('never retries %s', async (_name, fault) => {
 		env.sb.addFault({ fn: 'credits', ...fault, times: 5 });
-		await failure(lofirmoApiRequest.call(context(), 'credits'));
+		await failure(lofirmoApiRequest.call(context(), LOFIRMO_FUNCTIONS.credits));
 		expect(env.sb.requests).toHaveLength(1);
 	});
 
 	it('after a refused credential, sends nothing more in the same run', async () => {
 		env.sb.addFault({ fn: 'credits', type: 'unauthorized', times: 5 });
 		const ctx = context();
-		const first = await failure(lofirmoApiRequest.call(ctx, 'credits'));
-		const second = await failure(lofirmoApiRequest.call(ctx, 'contractStatus', { Contratoid: '1', Reportid: '2' }));
+		const run = new LofirmoRun(ctx);
+		const first = await failure(lofirmoApiRequest.call(ctx, LOFIRMO_FUNCTIONS.credits, {}, { run }));
+		const second = await failure(lofirmoApiRequest.call(ctx, LOFIRMO_FUNCTIONS.contractStatus, { Contratoid: '1', Reportid: '2' }, { run }));
 		expect([first.message, second.message]).toEqual(['Lofirmo refused the API User or API Token', 'Lofirmo refused the API User or API Token']);
 		expect(second.description).toMatch(/^Lofirmo refused them for an earlier item of this run, so this one was not sent/);
 		expect(env.sb.requests).toHaveLength(1);
@@ -132,7 +135,7 @@ describe('retries', () => {
 			return await realHttp(options, credentials);
 		};
 		const { ctx } = createExecuteContext({ parameters: {}, credentials: env.credentials, http: refusedTwice });
-		const data = await lofirmoApiRequest.call(ctx, 'sendContract', { Firmantes: [{ Nombre: 'Ana', Email: 'a@b.es' }] });
+		const data = await lofirmoApiRequest.call(ctx, LOFIRMO_FUNCTIONS.sendContract, { Firmantes: [{ Nombre: 'Ana', Email: 'a@b.es' }] });
 		expect(getField(data, 'ContratoId')).toBeTruthy();
 		expect(tries).toBe(3);
 		expect(env.sb.requests.filter((r) => r.fn === 'sendContract')).toHaveLength(1);
@@ -141,7 +144,7 @@ describe('retries', () => {
 	it('does not repeat a send after a 500: Lofirmo may have carried it out', async () => {
 		env.sb.addFault({ fn: 'sendContract', type: 'status', status: 500, times: 5 });
 		const error = await failure(
-			lofirmoApiRequest.call(context(), 'sendContract', { Firmantes: [{ Nombre: 'Ana', Email: 'a@b.es' }] }),
+			lofirmoApiRequest.call(context(), LOFIRMO_FUNCTIONS.sendContract, { Firmantes: [{ Nombre: 'Ana', Email: 'a@b.es' }] }),
 		);
 		expect(error.message).toBe('Lofirmo may have received this request, but answered HTTP 500');
 		expect(env.sb.requests).toHaveLength(1);
@@ -155,7 +158,7 @@ describe('PDF functions', () => {
 	it('returns a certified contract as a verified PDF', async () => {
 		const { contractId, reportId } = await sendContract();
 		await env.sb.certifyContract(contractId);
-		const pdf = await lofirmoDownloadPdf.call(context(), 'downloadContractPdf', {
+		const pdf = await lofirmoDownloadPdf.call(context(), LOFIRMO_FUNCTIONS.downloadContractPdf, {
 			Contratoid: contractId,
 			Reportid: reportId,
 			Doc: 'CERTIFICADO',
@@ -166,7 +169,7 @@ describe('PDF functions', () => {
 	it('reports the API code when a JSON error comes instead of the PDF (not yet certified)', async () => {
 		const { contractId, reportId } = await sendContract();
 		const error = await failure(
-			lofirmoDownloadPdf.call(context(), 'downloadContractPdf', { Contratoid: contractId, Reportid: reportId }, FILE),
+			lofirmoDownloadPdf.call(context(), LOFIRMO_FUNCTIONS.downloadContractPdf, { Contratoid: contractId, Reportid: reportId }, FILE),
 		);
 		expect(error.message).toMatch(/rejected the request \(Res -\d+\)/);
 	});
@@ -176,7 +179,7 @@ describe('PDF functions', () => {
 		await env.sb.certifyContract(contractId);
 		env.sb.addFault({ fn: 'downloadContractPdf', type: 'notpdf' });
 		const error = await failure(
-			lofirmoDownloadPdf.call(context(), 'downloadContractPdf', { Contratoid: contractId, Reportid: reportId }, FILE),
+			lofirmoDownloadPdf.call(context(), LOFIRMO_FUNCTIONS.downloadContractPdf, { Contratoid: contractId, Reportid: reportId }, FILE),
 		);
 		expect(error.message).toMatch(/Res -\d+|did not return a PDF/);
 	});
@@ -187,7 +190,7 @@ describe('PDF functions', () => {
 		env.sb.addFault({ fn: 'downloadContractPdf', type: 'truncate-complete' });
 		const before = env.sb.requests.length;
 		const error = await failure(
-			lofirmoDownloadPdf.call(context(), 'downloadContractPdf', { Contratoid: contractId, Reportid: reportId }, FILE),
+			lofirmoDownloadPdf.call(context(), LOFIRMO_FUNCTIONS.downloadContractPdf, { Contratoid: contractId, Reportid: reportId }, FILE),
 		);
 		expect(error.message).toMatch(/incomplete/);
 		expect(env.sb.requests.length - before).toBe(1);
@@ -197,7 +200,7 @@ describe('PDF functions', () => {
 		const { contractId, reportId } = await sendContract();
 		await env.sb.certifyContract(contractId);
 		env.sb.addFault({ fn: 'downloadContractPdf', type: 'truncate' });
-		const pdf = await lofirmoDownloadPdf.call(context(), 'downloadContractPdf', {
+		const pdf = await lofirmoDownloadPdf.call(context(), LOFIRMO_FUNCTIONS.downloadContractPdf, {
 			Contratoid: contractId,
 			Reportid: reportId,
 		}, FILE);
@@ -217,7 +220,7 @@ describe('secrets', () => {
 		['a negative Res', { type: 'negative', res: '-9' }],
 	])('keeps the token out of the error for %s', async (_name, fault) => {
 		env.sb.addFault({ fn: 'credits', ...fault });
-		const error = await failure(lofirmoApiRequest.call(context({ apiToken: token }), 'credits'));
+		const error = await failure(lofirmoApiRequest.call(context({ apiToken: token }), LOFIRMO_FUNCTIONS.credits));
 		const text = errorText(error);
 		expect(text).not.toContain(token);
 		expect(text).not.toContain(basic);
@@ -225,7 +228,7 @@ describe('secrets', () => {
 
 	it('keeps the token out of a connection-refused error', async () => {
 		const error = await failure(
-			lofirmoApiRequest.call(context({ apiToken: token, baseUrl: 'http://127.0.0.1:9' }), 'credits'),
+			lofirmoApiRequest.call(context({ apiToken: token, baseUrl: 'http://127.0.0.1:9' }), LOFIRMO_FUNCTIONS.credits),
 		);
 		expect(error.message).toContain('Could not reach Lofirmo');
 		const text = errorText(error);
@@ -250,11 +253,11 @@ describe('helpers', () => {
 	});
 
 	it('resolves paths from overrides given as JSON text or object, ignoring junk', () => {
-		expect(resolvePath('credits', undefined)).toBe('/GetCreditos');
-		expect(resolvePath('credits', '{"credits":"Creditos"}')).toBe('/Creditos');
-		expect(resolvePath('credits', { credits: '/x/GetCreditos' })).toBe('/x/GetCreditos');
-		expect(resolvePath('credits', 'not json')).toBe('/GetCreditos');
-		expect(resolvePath('sendContract', '{"credits":"/c"}')).toBe('/EnviarContrato');
+		expect(resolvePath(LOFIRMO_FUNCTIONS.credits, undefined)).toBe('/GetCreditos');
+		expect(resolvePath(LOFIRMO_FUNCTIONS.credits, '{"credits":"Creditos"}')).toBe('/Creditos');
+		expect(resolvePath(LOFIRMO_FUNCTIONS.credits, { credits: '/x/GetCreditos' })).toBe('/x/GetCreditos');
+		expect(resolvePath(LOFIRMO_FUNCTIONS.credits, 'not json')).toBe('/GetCreditos');
+		expect(resolvePath(LOFIRMO_FUNCTIONS.sendContract, '{"credits":"/c"}')).toBe('/EnviarContrato');
 	});
 
 	it('accepts only complete PDFs', () => {

@@ -6,6 +6,7 @@
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { LofirmoTrigger } from '../../nodes/Lofirmo/LofirmoTrigger.node';
+import { LOFIRMO_FUNCTIONS } from '../../nodes/Lofirmo/actions/operations';
 import { getField, lofirmoApiRequest } from '../../nodes/Lofirmo/transport';
 import { binaryBuffer, createExecuteContext, type TestCredentials } from '../helpers/n8n-context';
 import { isPdf } from '../helpers/pdf';
@@ -36,7 +37,7 @@ describe('with the sandbox, over real HTTP', () => {
 	afterAll(async () => sb.stop());
 
 	async function api(fn: 'sendContract' | 'sendIdentity', body: IDataObject): Promise<IDataObject> {
-		return await lofirmoApiRequest.call(createExecuteContext({ parameters: {}, credentials: credentials() }).ctx, fn, body);
+		return await lofirmoApiRequest.call(createExecuteContext({ parameters: {}, credentials: credentials() }).ctx, LOFIRMO_FUNCTIONS[fn], body);
 	}
 
 	async function signedContract(): Promise<{ contractId: string; reportId: string }> {

@@ -5,28 +5,19 @@
 import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import * as account from './account';
+import { LofirmoRun } from '../transport';
 import { readBatching } from './common/batching';
-import * as contract from './contract';
-import * as identityVerification from './identityVerification';
-
-interface Operation {
-	execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]>;
-}
-
-const resources: Record<string, Record<string, Operation>> = {
-	contract: contract.operations,
-	identityVerification: identityVerification.operations,
-	account: account.operations,
-};
+import { findOperation } from './operations';
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	// both are set in the editor and cannot vary per item (noDataExpression)
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const handler: Operation | undefined = resources[resource]?.[operation];
+	const handler = findOperation(resource, operation);
 	const batching = readBatching(this);
+	// everything the items of this run share (the credential, a refused credential, Get Credits' answer)
+	const run = new LofirmoRun(this);
 
 	const runItem = async (itemIndex: number): Promise<INodeExecutionData[]> => {
 		try {
@@ -35,7 +26,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					itemIndex,
 				});
 			}
-			const results = await handler.execute.call(this, itemIndex);
+			const results = await handler.execute.call(this, itemIndex, run);
 			return results.map((result) => ({ ...result, pairedItem: { item: itemIndex } }));
 		} catch (error) {
 			if (this.continueOnFail()) {

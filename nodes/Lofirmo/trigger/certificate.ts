@@ -4,18 +4,12 @@
  * for the trigger's HTTP answer while this runs, so the wait is bounded; past the limit the report goes on without
  * the PDF (the Lofirmo node can download it later).
  */
-import type { IBinaryKeyData, IDataObject, IWebhookFunctions } from 'n8n-workflow';
+import type { IBinaryKeyData, IWebhookFunctions } from 'n8n-workflow';
 
+import { contractPdf, identityCertificate, type PdfDownload } from '../shared/downloads';
 import { CONTRACT_CERTIFIED, IDENTITY_CERTIFIED } from '../shared/status';
 import { lofirmoDownloadPdf } from '../transport';
-import type { LofirmoFunction } from '../transport/endpoints';
 import { CONTRACT_EVENT, IDENTITY_EVENT, type Report } from './report';
-
-interface Download {
-	fn: LofirmoFunction;
-	body: IDataObject;
-	fileName: string;
-}
 
 export interface CertificateOutcome {
 	binary?: IBinaryKeyData;
@@ -23,27 +17,19 @@ export interface CertificateOutcome {
 }
 
 /** What to download for this report, why it cannot be downloaded, or undefined when it has no certificate yet. */
-function certificateDownload(report: Report): Download | { error: string } | undefined {
+function certificateDownload(report: Report): PdfDownload | { error: string } | undefined {
 	if (report.event === CONTRACT_EVENT && report.status === CONTRACT_CERTIFIED) {
 		const contractId = idText(report.contractId);
 		const reportId = idText(report.reportId);
 		if (!contractId || !reportId) {
 			return { error: 'The report has no ContratoID or no ReportID, so its certified PDF cannot be downloaded' };
 		}
-		return {
-			fn: 'downloadContractPdf',
-			body: { Contratoid: contractId, Reportid: reportId, Doc: 'CERTIFICADO' },
-			fileName: `lofirmo-contract-${fileSafe(contractId)}.pdf`,
-		};
+		return contractPdf({ contractId, reportId }, 'CERTIFICADO');
 	}
 	if (report.event === IDENTITY_EVENT && report.status === IDENTITY_CERTIFIED) {
 		const id = idText(report.verificationId);
 		if (!id) return { error: 'The report has no ID, so its certificate cannot be downloaded' };
-		return {
-			fn: 'downloadIdentityCertificate',
-			body: { Id: id },
-			fileName: `lofirmo-identity-${fileSafe(id)}.pdf`,
-		};
+		return identityCertificate(id);
 	}
 	return undefined;
 }
@@ -80,10 +66,6 @@ export async function fetchCertificate(
 
 function idText(value: unknown): string {
 	return typeof value === 'string' ? value.trim() : '';
-}
-
-function fileSafe(id: string): string {
-	return id.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
 }
 
 // The transport's errors hold only what it put in them (never the credential), so they can be shown as they are.

@@ -8,9 +8,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { contractStatusLabel, contractVerificationUrl, identityStatusLabel } from '../shared/status';
+import { getField } from '../shared/fields';
 import { MAX_NESTING, nestedDeeperThan } from '../shared/nesting';
 import { spainDateTimeToIso } from '../shared/spainTime';
-import { getField } from '../transport';
 import type { ParseError, Payload } from './payload';
 
 export const CONTRACT_SERVICE = 'CONTRATACION';

@@ -107,14 +107,14 @@ it('runs the whole story of a contract: send, sign, certify, status 1014, both P
 	expect(certified.json.signedAt).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
 
 	for (const [document, suffix] of [
-		['CERTIFICADO', 'certificate'],
-		['FIRMANTE', 'signer-copy'],
+		['CERTIFICADO', ''],
+		['FIRMANTE', '-signer-copy'],
 	]) {
 		const item = await one(contractOp('downloadContractPdf', sent, { document, binaryPropertyName: 'pdf' }));
 		const pdf = binaryBuffer(item, 'pdf');
 		expectValidPdf(pdf);
 		expect(pdf.toString('latin1')).toContain(`Doc: ${document}`);
-		expect(item.binary!.pdf).toMatchObject({ mimeType: 'application/pdf', fileName: `${id}-${suffix}.pdf` });
+		expect(item.binary!.pdf).toMatchObject({ mimeType: 'application/pdf', fileName: `lofirmo-contract-${id}${suffix}.pdf` });
 		expect(item.json).toMatchObject({ contractId: id, document, fileSize: pdf.length });
 	}
 });
@@ -212,7 +212,7 @@ it('runs the whole story of an identity verification: send, complete, certificat
 	const item = await one(download);
 	const pdf = binaryBuffer(item);
 	expectValidPdf(pdf);
-	expect(item.binary!.data).toMatchObject({ mimeType: 'application/pdf', fileName: `${id}-identity-certificate.pdf` });
+	expect(item.binary!.data).toMatchObject({ mimeType: 'application/pdf', fileName: `lofirmo-identity-${id}.pdf` });
 	expect(item.json).toMatchObject({ verificationId: id, fileSize: pdf.length });
 });
 

@@ -3,6 +3,8 @@ import { existsSync, readFileSync } from 'fs';
 import { join, posix } from 'path';
 import { NodeApiError, NodeOperationError, type INodeProperties } from 'n8n-workflow';
 
+import type { LofirmoProperties } from '../../../nodes/Lofirmo/actions/node.type';
+import { operations as allOperations, resources } from '../../../nodes/Lofirmo/actions/operations';
 import { answer, failure, node, run } from './support';
 
 const root = join(__dirname, '..', '..', '..');
@@ -37,22 +39,14 @@ describe('description', () => {
 
 	const operations = description.properties.filter((p) => p.name === 'operation');
 
-	it('offers every operation of the brief, each with an action an AI agent can pick', () => {
+	it('offers every operation of the operation files, each with an action an AI agent can pick', () => {
 		const offered = operations.flatMap((p) =>
-			(p.options as Array<{ value: string; action: string }>).map((o) => `${p.displayOptions!.show!.resource![0]}.${o.value}`),
+			(p.options as Array<{ value: string }>).map((o) => `${p.displayOptions!.show!.resource![0]}.${o.value}`),
 		);
 		expect(offered.sort()).toEqual(
-			[
-				'account.credits',
-				'contract.cancelContract',
-				'contract.continueFlow',
-				'contract.contractStatus',
-				'contract.downloadContractPdf',
-				'contract.sendContract',
-				'identityVerification.downloadIdentityCertificate',
-				'identityVerification.sendIdentity',
-			].sort(),
+			resources.flatMap((r) => r.operations.map((o) => `${r.option.value}.${o.option.value}`)).sort(),
 		);
+		expect(offered).toHaveLength(8);
 		for (const p of operations) {
 			for (const option of p.options as Array<{ action?: string; description?: string }>) {
 				expect(option.action).toBeTruthy();
@@ -61,13 +55,40 @@ describe('description', () => {
 		}
 	});
 
+	it('has no operation value twice, across resources (the subtitle and the router look operations up by value)', () => {
+		const values = allOperations.map(({ option }) => option.value);
+		expect(new Set(values).size).toBe(values.length);
+	});
+
+	it('lets the type checker refuse a field shown for an operation that does not exist', () => {
+		const fields: LofirmoProperties = [
+			{
+				displayName: 'Probe',
+				name: 'probe',
+				type: 'string',
+				default: '',
+				// @ts-expect-error -- "creditz" is no operation value; `npm run lint` type-checks this file
+				displayOptions: { show: { operation: ['creditz'] } },
+			},
+		];
+		expect(fields).toHaveLength(1);
+	});
+
+	it('has no API function twice (Path Overrides name them by key)', () => {
+		const keys = allOperations.map(({ apiFunction }) => apiFunction.key);
+		expect(new Set(keys).size).toBe(keys.length);
+	});
+
 	it('shows on the canvas what the node does, not the internal operation value', () => {
 		const subtitle = String(description.subtitle);
 		const map = JSON.parse(subtitle.slice(subtitle.indexOf('{', 3), subtitle.lastIndexOf('}[') + 1));
 		expect(map.sendContract).toBe('Send a contract for signature');
-		expect(Object.keys(map).sort()).toEqual(
-			['cancelContract', 'continueFlow', 'contractStatus', 'credits', 'downloadContractPdf', 'downloadIdentityCertificate', 'sendContract', 'sendIdentity'],
-		);
+		expect(map).toEqual(Object.fromEntries(allOperations.map(({ option }) => [option.value, option.action])));
+	});
+
+	it('hides Options → Batching on Get Credits, which calls Lofirmo once per run', () => {
+		const options = description.properties.find((p) => p.name === 'options');
+		expect(options?.displayOptions).toEqual({ hide: { operation: ['credits'] } });
 	});
 
 	it('names the API parameter in the description of every field that is sent', () => {

@@ -7,6 +7,13 @@ import { createExecuteContext, type HttpHandler, type TestCredentials } from '..
 
 export const node = new Lofirmo();
 
+/** A contract as the operations on a sent contract take it, and as they send it. */
+export const reference = { contractId: 'ASYYFRE5492-HN776TFD', reportId: '299846332' };
+export const sentReference = { Contratoid: 'ASYYFRE5492-HN776TFD', Reportid: '299846332', Resp: 'JSON' };
+
+/** The parameters of a contract operation on `reference`. */
+export const contract = (operation: string, extra = {}) => ({ resource: 'contract', operation, ...reference, ...extra });
+
 export const STUB_CREDENTIALS: TestCredentials = { apiUser: 'user', apiToken: 'token', baseUrl: 'https://lofirmo.test/api' };
 
 export interface RunOptions {

@@ -1,22 +1,25 @@
 /**
  * Account → Get Credits: the credits left in the account. Lofirmo treats repeated calls for the same credits as
- * spam, so one execution asks once and gives that answer to every input item.
+ * spam, so one run asks once and gives that answer to every input item.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { lofirmoApiRequest } from '../../transport';
+import { lofirmoApiRequest, type LofirmoFunction, type LofirmoRun } from '../../transport';
 import { numberField } from '../common/output';
+import type { LofirmoProperties } from '../node.type';
 
-export const description: INodeProperties[] = [];
+export const option = {
+	name: 'Get Credits',
+	value: 'credits',
+	description: 'Get the number of credits left in the Lofirmo account',
+	action: 'Get the account credits',
+} as const;
 
-const answers = new WeakMap<IExecuteFunctions, Promise<IDataObject>>();
+export const apiFunction: LofirmoFunction = { key: 'credits', path: '/GetCreditos', documented: false, changes: false };
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	let answer = answers.get(this);
-	if (!answer) {
-		answer = lofirmoApiRequest.call(this, 'credits', {}, { itemIndex });
-		answers.set(this, answer);
-	}
-	const data = await answer;
+export const properties: LofirmoProperties = [];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: LofirmoRun): Promise<INodeExecutionData[]> {
+	const data = await run.once(apiFunction.key, () => lofirmoApiRequest.call(this, apiFunction, {}, { itemIndex, run }));
 	return [{ json: { credits: numberField(data, 'Cred'), raw: data } }];
 }

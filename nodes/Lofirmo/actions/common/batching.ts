@@ -2,16 +2,20 @@
  * Options → Batching, as in n8n's HTTP Request node: how many items are sent to Lofirmo at the same time, and an
  * optional pause between batches. Without it, items are sent one after another.
  */
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import * as credits from '../account/credits';
+import type { LofirmoProperties } from '../node.type';
 import { createChecks } from './checks';
 
-export const optionsField: INodeProperties = {
+export const optionsField: LofirmoProperties[number] = {
 	displayName: 'Options',
 	name: 'options',
 	type: 'collection',
 	placeholder: 'Add Option',
 	default: {},
+	// Get Credits calls Lofirmo once per run, whatever the items: there is nothing to batch
+	displayOptions: { hide: { operation: [credits.option.value] } },
 	options: [
 		{
 			displayName: 'Batching',

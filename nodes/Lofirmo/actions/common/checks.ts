@@ -31,7 +31,7 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 		new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
 
 	/** A text field's value, trimmed; an object or list (an expression mapping a whole item) is refused. */
-	const text = (value: unknown, field: string): string => {
+	const text = (field: string, value: unknown): string => {
 		if (isBlank(value)) return '';
 		const written = asText(value);
 		if (written === undefined) {
@@ -51,7 +51,7 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 
 		/** A required text, e.g. an ID. */
 		required(field: string, value: unknown, hint: string): string {
-			const result = text(value, field);
+			const result = text(field, value);
 			if (result === '') throw fail(`${field} is empty`, hint);
 			return result;
 		},
@@ -127,7 +127,7 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 
 		/** `Remitente`: what the SMS shows as its sender; the vendor allows at most 11 characters. */
 		senderName(value: unknown): string {
-			const result = text(value, 'Sender Name');
+			const result = text('Sender Name', value);
 			if (result.length > SENDER_MAX) {
 				throw fail(
 					`Sender Name is too long (${result.length} characters)`,
@@ -139,7 +139,7 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 
 		/** `Mensaje`: Lofirmo replaces `[LINK]` with the signing or verification link, so it must be there. */
 		message(value: unknown): string {
-			const result = text(value, 'Message');
+			const result = text('Message', value);
 			if (!result.includes('[LINK]')) {
 				throw fail(
 					'Message must contain [LINK]',
@@ -258,6 +258,15 @@ export function shown(value: unknown, max = SHOWN_MAX): string {
 		written = Array.isArray(value) ? '(a list)' : '(an object)';
 	}
 	return written.length > max ? `${written.slice(0, max)}…` : written;
+}
+
+/**
+ * How operations read an optional field of Additional Fields: `read` runs only on a value the user gave, so a field
+ * left empty is never checked and stays out of the body.
+ */
+export function optionalFields(values: IDataObject) {
+	return <T>(key: string, read: (value: unknown) => T): T | undefined =>
+		isBlank(values[key]) ? undefined : read(values[key]);
 }
 
 /** Keeps only the values a user actually gave, so optional API parameters are sent only when set. */

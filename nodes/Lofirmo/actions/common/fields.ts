@@ -1,10 +1,13 @@
 /** Field descriptions used by more than one operation, built once. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { binaryPropertyField } from '../../shared/binaryProperty';
+import type { ContractReference } from '../../shared/contractReference';
+import type { LofirmoProperties } from '../node.type';
 import { createChecks, type Checks } from './checks';
 
 /** Contract ID + Report ID: what Continue, Cancel, Get Status and Download PDF need to find a contract. */
-export const contractReferenceFields: INodeProperties[] = [
+export const contractReferenceFields: LofirmoProperties = [
 	{
 		displayName: 'Contract ID',
 		name: 'contractId',
@@ -27,13 +30,14 @@ export const contractReferenceFields: INodeProperties[] = [
 	},
 ];
 
-/** Reads and checks Contract ID + Report ID; returns them with the API's parameter names. */
-export function contractReference(ctx: IExecuteFunctions, itemIndex: number) {
+/** Reads and checks Contract ID + Report ID. */
+export function contractReference(ctx: IExecuteFunctions, itemIndex: number): ContractReference {
 	const check = createChecks(ctx, itemIndex);
 	const hint = 'Map it from the output of Contract → Send or from a Lofirmo Trigger event.';
-	const Contratoid = check.required('Contract ID', ctx.getNodeParameter('contractId', itemIndex), hint);
-	const Reportid = check.numericId('Report ID', ctx.getNodeParameter('reportId', itemIndex), hint);
-	return { Contratoid, Reportid };
+	return {
+		contractId: check.required('Contract ID', ctx.getNodeParameter('contractId', itemIndex), hint),
+		reportId: check.numericId('Report ID', ctx.getNodeParameter('reportId', itemIndex), hint),
+	};
 }
 
 /** The optional fields of an operation, under "Additional Fields" as in n8n's own nodes. */
@@ -52,15 +56,12 @@ export function additionalFields(options: INodeProperties[]): INodeProperties {
 export const MOBILE_FORMAT =
 	'in international format with the country code, e.g. 34600000001 (spaces, + and dashes are removed)';
 
-export const binaryPropertyField: INodeProperties = {
+/** Where a download puts its PDF. */
+export const outputFileField = binaryPropertyField({
 	displayName: 'Put Output File in Field',
-	name: 'binaryPropertyName',
-	type: 'string',
-	required: true,
-	default: 'data',
 	hint: 'The name of the output binary field to put the PDF in',
 	description: 'Name of the binary field that receives the downloaded PDF, for the next nodes to read',
-};
+});
 
 /** `Remitente`, used by both sends. */
 export const senderNameField: INodeProperties = {
@@ -129,8 +130,8 @@ export function keyValueObject(check: Checks, field: string, collection: unknown
 	const entries: Array<[string, string]> = [];
 	rows.forEach((row, index) => {
 		// "[EMPRESA]" is how a variable is written inside a message; the key itself has no brackets
-		const name = check.text(row.name, `${field} variable ${index + 1} name`).replace(/^\[(.*)\]$/, '$1');
-		check.text(row.value, `${field} variable ${index + 1} value`);
+		const name = check.text(`${field} variable ${index + 1} name`, row.name).replace(/^\[(.*)\]$/, '$1');
+		check.text(`${field} variable ${index + 1} value`, row.value);
 		if (name === '') throw check.fail(`${field} has a variable without a name`, 'Give every variable a name, or remove the empty row.');
 		if (entries.some(([key]) => key.toLowerCase() === name.toLowerCase())) {
 			throw check.fail(`${field} has the variable "${name}" twice`, 'Lofirmo reads names case-insensitively: keep one of them.');

@@ -1,8 +1,9 @@
 /** Turns Lofirmo's all-string answers into typed output, and downloaded PDFs into binary items. */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { getField, lofirmoDownloadPdf } from '../../transport';
-import type { LofirmoFunction } from '../../transport/endpoints';
+import type { PdfDownload } from '../../shared/downloads';
+import { getField } from '../../shared/fields';
+import { lofirmoDownloadPdf, type LofirmoRun } from '../../transport';
 
 /** A documented numeric field (credits, counts) as a number; `null` when missing or not a number. */
 export function numberField(data: IDataObject, key: string): number | null {
@@ -20,18 +21,17 @@ export function textField(data: IDataObject, key: string): string | null {
 
 /**
  * Downloads a PDF straight into n8n's binary data store (see the transport) and makes the item that holds it, under
- * the binary property the user chose.
+ * the binary property `property`.
  */
 export async function pdfItem(
 	ctx: IExecuteFunctions,
-	itemIndex: number,
-	fn: LofirmoFunction,
-	body: IDataObject,
-	fileName: string,
+	place: { itemIndex: number; run: LofirmoRun },
+	download: PdfDownload,
+	property: string,
 	json: IDataObject,
 ): Promise<INodeExecutionData> {
-	const property = String(ctx.getNodeParameter('binaryPropertyName', itemIndex)).trim() || 'data';
-	const pdf = await lofirmoDownloadPdf.call(ctx, fn, body, { itemIndex, fileName });
+	const { fileName } = download;
+	const pdf = await lofirmoDownloadPdf.call(ctx, download.fn, download.body, { ...place, fileName });
 	return {
 		json: { ...json, fileName, fileSize: pdf.fileSize, binaryProperty: property },
 		binary: { [property]: pdf.binary },

@@ -1,28 +1,29 @@
 /** Contract → Cancel: closes a contract that is not finished; reminders stop. */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
-import { lofirmoApiRequest } from '../../transport';
+import { contractParameters } from '../../shared/contractReference';
+import { lofirmoApiRequest, type LofirmoFunction, type LofirmoRun } from '../../transport';
 import { contractReference, contractReferenceFields } from '../common/fields';
 import { numberField } from '../common/output';
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['contract'], operation: ['cancelContract'] } },
-	contractReferenceFields,
-);
+export const option = {
+	name: 'Cancel',
+	value: 'cancelContract',
+	description: 'Cancel a contract that is not finished yet; reminders stop',
+	action: 'Cancel a contract',
+} as const;
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export const apiFunction: LofirmoFunction = {
+	key: 'cancelContract',
+	path: '/CancelarContrato',
+	documented: false,
+	changes: true,
+};
+
+export const properties = contractReferenceFields;
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: LofirmoRun): Promise<INodeExecutionData[]> {
 	const reference = contractReference(this, itemIndex);
-	const data = await lofirmoApiRequest.call(this, 'cancelContract', reference, { itemIndex });
-	return [
-		{
-			json: {
-				contractId: reference.Contratoid,
-				reportId: reference.Reportid,
-				cancelled: true,
-				credits: numberField(data, 'Cred'),
-				raw: data,
-			},
-		},
-	];
+	const data = await lofirmoApiRequest.call(this, apiFunction, contractParameters(reference), { itemIndex, run });
+	return [{ json: { ...reference, cancelled: true, credits: numberField(data, 'Cred'), raw: data } }];
 }

@@ -3,18 +3,30 @@
  * has not signed (trying the next channel when Alternate Channels is on). The vendor allows 2 per day per contract.
  */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
-import { lofirmoApiRequest } from '../../transport';
+import { contractParameters } from '../../shared/contractReference';
+import { lofirmoApiRequest, type LofirmoFunction, type LofirmoRun } from '../../transport';
 import { contractReference, contractReferenceFields } from '../common/fields';
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['contract'], operation: ['continueFlow'] } },
-	contractReferenceFields,
-);
+export const option = {
+	name: 'Continue Signature Flow',
+	value: 'continueFlow',
+	description:
+		'Push a contract on now, e.g. resend the request to the next signer who has not signed. Lofirmo allows 2 per day per contract.',
+	action: 'Continue the signature flow of a contract',
+} as const;
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export const apiFunction: LofirmoFunction = {
+	key: 'continueFlow',
+	path: '/ContinuarFlujo',
+	documented: false,
+	changes: true,
+};
+
+export const properties = contractReferenceFields;
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: LofirmoRun): Promise<INodeExecutionData[]> {
 	const reference = contractReference(this, itemIndex);
-	const data = await lofirmoApiRequest.call(this, 'continueFlow', reference, { itemIndex });
-	return [{ json: { contractId: reference.Contratoid, reportId: reference.Reportid, continued: true, raw: data } }];
+	const data = await lofirmoApiRequest.call(this, apiFunction, contractParameters(reference), { itemIndex, run });
+	return [{ json: { ...reference, continued: true, raw: data } }];
 }

@@ -3,27 +3,37 @@
  * status changes; this is for an occasional check.
  */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
+import { contractParameters } from '../../shared/contractReference';
 import { contractStatusLabel } from '../../shared/status';
-import { lofirmoApiRequest } from '../../transport';
+import { lofirmoApiRequest, type LofirmoFunction, type LofirmoRun } from '../../transport';
 import { contractReference, contractReferenceFields } from '../common/fields';
 import { numberField, textField } from '../common/output';
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['contract'], operation: ['contractStatus'] } },
-	contractReferenceFields,
-);
+export const option = {
+	name: 'Get Status',
+	value: 'contractStatus',
+	description: 'Get the current status of a contract and how many signers have signed',
+	action: 'Get the status of a contract',
+} as const;
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export const apiFunction: LofirmoFunction = {
+	key: 'contractStatus',
+	path: '/EstadoContrato',
+	documented: false,
+	changes: false,
+};
+
+export const properties = contractReferenceFields;
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: LofirmoRun): Promise<INodeExecutionData[]> {
 	const reference = contractReference(this, itemIndex);
-	const data = await lofirmoApiRequest.call(this, 'contractStatus', reference, { itemIndex });
+	const data = await lofirmoApiRequest.call(this, apiFunction, contractParameters(reference), { itemIndex, run });
 	const status = textField(data, 'Estado');
 	return [
 		{
 			json: {
-				contractId: reference.Contratoid,
-				reportId: reference.Reportid,
+				...reference,
 				status,
 				statusLabel: contractStatusLabel(status ?? undefined),
 				// Spain time (CET/CEST), as Lofirmo writes it: YYYY-MM-DD HH:MM

@@ -1,16 +1,24 @@
 /** Contract → Download PDF: the certificate of a signed contract, or a signer's copy, as binary data. */
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { binaryPropertyName } from '../../shared/binaryProperty';
+import { CONTRACT_DOCUMENT_VALUES, CONTRACT_PDF, contractPdf } from '../../shared/downloads';
+import type { LofirmoRun } from '../../transport';
 import { createChecks } from '../common/checks';
-import { binaryPropertyField, contractReference, contractReferenceFields } from '../common/fields';
+import { contractReference, contractReferenceFields, outputFileField } from '../common/fields';
 import { pdfItem } from '../common/output';
+import type { LofirmoProperties } from '../node.type';
 
-/** `Doc` values and the file-name suffix of each. */
-const DOCUMENTS = { CERTIFICADO: 'certificate', FIRMANTE: 'signer-copy' } as const;
-type Document = keyof typeof DOCUMENTS;
+export const option = {
+	name: 'Download PDF',
+	value: 'downloadContractPdf',
+	description: 'Download the certificate of a signed contract, or the signer copy, as a PDF file',
+	action: 'Download a contract PDF',
+} as const;
 
-const properties: INodeProperties[] = [
+export const apiFunction = CONTRACT_PDF;
+
+export const properties: LofirmoProperties = [
 	...contractReferenceFields,
 	{
 		displayName: 'Document',
@@ -27,26 +35,16 @@ const properties: INodeProperties[] = [
 		default: 'CERTIFICADO',
 		description: 'Which PDF to download. Sent as `Doc`.',
 	},
-	binaryPropertyField,
+	outputFileField,
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['contract'], operation: ['downloadContractPdf'] } },
-	properties,
-);
-
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: LofirmoRun): Promise<INodeExecutionData[]> {
 	const reference = contractReference(this, itemIndex);
-	const Doc = createChecks(this, itemIndex).oneOf(
+	const document = createChecks(this, itemIndex).oneOf(
 		'Document',
 		this.getNodeParameter('document', itemIndex),
-		Object.keys(DOCUMENTS) as Document[],
+		CONTRACT_DOCUMENT_VALUES,
 	);
-	return [
-		await pdfItem(this, itemIndex, 'downloadContractPdf', { ...reference, Doc }, `${reference.Contratoid}-${DOCUMENTS[Doc]}.pdf`, {
-			contractId: reference.Contratoid,
-			reportId: reference.Reportid,
-			document: Doc,
-		}),
-	];
+	const property = binaryPropertyName(this.getNodeParameter('binaryPropertyName', itemIndex));
+	return [await pdfItem(this, { itemIndex, run }, contractPdf(reference, document), property, { ...reference, document })];
 }

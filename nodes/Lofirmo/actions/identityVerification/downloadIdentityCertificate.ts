@@ -1,12 +1,24 @@
 /** Identity Verification → Download Certificate: the PDF certificate of a finished verification (status 5100). */
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { binaryPropertyName } from '../../shared/binaryProperty';
+import { IDENTITY_CERTIFICATE, identityCertificate } from '../../shared/downloads';
+import type { LofirmoRun } from '../../transport';
 import { createChecks } from '../common/checks';
-import { binaryPropertyField } from '../common/fields';
+import { outputFileField } from '../common/fields';
 import { pdfItem } from '../common/output';
+import type { LofirmoProperties } from '../node.type';
 
-const properties: INodeProperties[] = [
+export const option = {
+	name: 'Download Certificate',
+	value: 'downloadIdentityCertificate',
+	description: 'Download the PDF certificate of a finished identity verification (status 5100)',
+	action: 'Download an identity verification certificate',
+} as const;
+
+export const apiFunction = IDENTITY_CERTIFICATE;
+
+export const properties: LofirmoProperties = [
 	{
 		displayName: 'Verification ID',
 		name: 'verificationId',
@@ -19,25 +31,20 @@ const properties: INodeProperties[] = [
 		description:
 			'The "verificationId" output of Identity Verification → Send Request (or "ID" of a trigger event), a whole number. Sent as `Id`.',
 	},
-	binaryPropertyField,
+	outputFileField,
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['identityVerification'], operation: ['downloadIdentityCertificate'] } },
-	properties,
-);
-
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: LofirmoRun): Promise<INodeExecutionData[]> {
 	const hint = 'Map it from the output of Identity Verification → Send Request or from a Lofirmo Trigger event.';
-	const Id = createChecks(this, itemIndex).numericId(
+	const verificationId = createChecks(this, itemIndex).numericId(
 		'Verification ID',
 		this.getNodeParameter('verificationId', itemIndex),
 		hint,
 	);
-
+	const property = binaryPropertyName(this.getNodeParameter('binaryPropertyName', itemIndex));
 	return [
-		await pdfItem(this, itemIndex, 'downloadIdentityCertificate', { Id }, `${Id}-identity-certificate.pdf`, {
-			verificationId: Id,
+		await pdfItem(this, { itemIndex, run }, identityCertificate(verificationId), property, {
+			verificationId,
 			document: 'identityCertificate',
 		}),
 	];

@@ -2,15 +2,29 @@
  * Identity Verification → Send Request (`/VerificarIdentidad`): texts a person a link to verify their identity by
  * video with their ID card. It costs credits, so every value is checked before the call.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { lofirmoApiRequest } from '../../transport';
-import { compact, createChecks, isBlank } from '../common/checks';
+import { lofirmoApiRequest, type LofirmoFunction, type LofirmoRun } from '../../transport';
+import { compact, createChecks, optionalFields } from '../common/checks';
 import { additionalFields, messageField, MOBILE_FORMAT, senderNameField } from '../common/fields';
 import { numberField, textField } from '../common/output';
+import type { LofirmoProperties } from '../node.type';
 
-const properties: INodeProperties[] = [
+export const option = {
+	name: 'Send Request',
+	value: 'sendIdentity',
+	description: 'Text a person a link to verify their identity by video with their ID card (uses credits)',
+	action: 'Send an identity verification request',
+} as const;
+
+export const apiFunction: LofirmoFunction = {
+	key: 'sendIdentity',
+	path: '/VerificarIdentidad',
+	documented: true,
+	changes: true,
+};
+
+export const properties: LofirmoProperties = [
 	{
 		displayName: 'Mobile',
 		name: 'mobile',
@@ -43,31 +57,29 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { resource: ['identityVerification'], operation: ['sendIdentity'] } },
-	properties,
-);
-
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: LofirmoRun): Promise<INodeExecutionData[]> {
 	const check = createChecks(this, itemIndex);
-	const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
-	const given = (key: string) => !isBlank(extra[key]);
+	const optional = optionalFields(this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject);
+	const mobile = check.mobile('Mobile', this.getNodeParameter('mobile', itemIndex));
+	const message = optional('message', (value) => check.message(value));
+	const expectedIdNumber = optional('expectedIdNumber', (value) => check.text('Expected ID Number', value));
+	const scheduledFor = optional('scheduledFor', (value) => check.schedule('Scheduled For', value));
+	const senderName = optional('senderName', (value) => check.senderName(value));
 
 	const body = compact({
-		Telefono: check.mobile('Mobile', this.getNodeParameter('mobile', itemIndex)),
-		Mensaje: given('message') ? check.message(extra.message) : undefined,
-		Dni: check.text(extra.expectedIdNumber, 'Expected ID Number'),
-		Fecha: given('scheduledFor') ? check.schedule('Scheduled For', extra.scheduledFor) : undefined,
-		Remitente: given('senderName') ? check.senderName(extra.senderName) : undefined,
+		Telefono: mobile,
+		Mensaje: message,
+		Dni: expectedIdNumber,
+		Fecha: scheduledFor,
+		Remitente: senderName,
 	});
-
-	const data = await lofirmoApiRequest.call(this, 'sendIdentity', body, { itemIndex });
+	const data = await lofirmoApiRequest.call(this, apiFunction, body, { itemIndex, run });
 	return [
 		{
 			json: {
 				verificationId: textField(data, 'ID'),
 				credits: numberField(data, 'Cred'),
-				scheduledFor: (body.Fecha as string | undefined) ?? null,
+				scheduledFor: scheduledFor ?? null,
 				raw: data,
 			},
 		},

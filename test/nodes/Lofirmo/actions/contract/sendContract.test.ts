@@ -2,7 +2,7 @@
 import { DateTime } from 'luxon';
 import { NodeApiError, NodeOperationError, type IDataObject } from 'n8n-workflow';
 
-import { answer, failure, run, sentBody } from './support';
+import { answer, failure, run, sentBody } from '../../support';
 
 const SENT = { Res: '10', ContratoId: '1994779988', ReportId: '1994779989', Cred: '12000', Firmantes: '2', Documentos: '1' };
 

@@ -1,9 +1,8 @@
-/** Identity Verification → Send Request / Download Certificate and Account → Get Credits against a stubbed Lofirmo. */
+/** Identity Verification → Send Request against a stubbed Lofirmo. */
 import { DateTime } from 'luxon';
 import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
-import { binaryBuffer } from '../../helpers/n8n-context';
-import { answer, failure, run, samplePdf, sentBody } from './support';
+import { answer, failure, run, sentBody } from '../../support';
 
 const SENT = { Res: '10', ID: '1994779988', Cred: '11999' };
 
@@ -68,63 +67,5 @@ describe('Identity Verification → Send Request', () => {
 		expect(error.message).toBe(message);
 		expect(error.description).toBeTruthy();
 		expect(calls).toHaveLength(0);
-	});
-});
-
-describe('Identity Verification → Download Certificate', () => {
-	it('downloads the certificate as binary data', async () => {
-		const pdf = samplePdf('identity');
-		const { output, calls } = run(
-			{ resource: 'identityVerification', operation: 'downloadIdentityCertificate', verificationId: '1994779988', binaryPropertyName: 'data' },
-			{ http: answer(pdf) },
-		);
-		const [[item]] = await output;
-		expect(calls[0].options.url).toBe('/DescargarCertificadoVerificacion');
-		expect(sentBody(calls)).toEqual({ Id: '1994779988', Resp: 'JSON' });
-		expect(binaryBuffer(item).equals(pdf)).toBe(true);
-		expect(item.binary!.data).toMatchObject({ mimeType: 'application/pdf', fileName: '1994779988-identity-certificate.pdf' });
-		expect(item.json).toEqual({
-			verificationId: '1994779988',
-			document: 'identityCertificate',
-			fileName: '1994779988-identity-certificate.pdf',
-			fileSize: pdf.length,
-			binaryProperty: 'data',
-		});
-	});
-
-	it.each([
-		['', 'Verification ID is empty'],
-		['12ab', 'Verification ID must be a whole number'],
-	])('refuses the ID "%s" without calling Lofirmo', async (verificationId, message) => {
-		const { output, calls } = run(
-			{ resource: 'identityVerification', operation: 'downloadIdentityCertificate', verificationId, binaryPropertyName: 'data' },
-			{ http: answer(samplePdf()) },
-		);
-		expect((await failure(output)).message).toBe(message);
-		expect(calls).toHaveLength(0);
-	});
-});
-
-describe('Account → Get Credits', () => {
-	it('returns the credits as a number', async () => {
-		const { output, calls } = run({ resource: 'account', operation: 'credits' }, { http: answer({ Res: '10', Cred: '12000' }) });
-		const [[item]] = await output;
-		expect(calls[0].options.url).toBe('/GetCreditos');
-		expect(sentBody(calls)).toEqual({ Resp: 'JSON' });
-		expect(item.json).toEqual({ credits: 12000, raw: { Res: '10', Cred: '12000' } });
-	});
-
-	it('asks once per execution however many items come in (repeated credit calls count as spam)', async () => {
-		const { output, calls } = run(
-			{ resource: 'account', operation: 'credits' },
-			{ http: answer({ Res: '10', Cred: '500' }), items: [{ json: {} }, { json: {} }, { json: {} }] },
-		);
-		const [items] = await output;
-		expect(calls).toHaveLength(1);
-		expect(items.map((item) => [item.json.credits, item.pairedItem])).toEqual([
-			[500, { item: 0 }],
-			[500, { item: 1 }],
-			[500, { item: 2 }],
-		]);
 	});
 });

@@ -1,8 +1,8 @@
 /** Options → Batching: how many items are in flight at once, their order, and where a failure stops the node. */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { HttpHandler } from '../../helpers/n8n-context';
-import { failure, run } from './support';
+import type { HttpHandler } from '../../../../helpers/n8n-context';
+import { failure, run } from '../../support';
 
 const status = (i: number, extra: IDataObject = {}) => ({
 	resource: 'contract',

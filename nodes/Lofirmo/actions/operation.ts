@@ -1,0 +1,67 @@
+/**
+ * What an operation file exports about itself, and how a resource's index.ts turns its operation files into the
+ * resource's part of the node description. Lists of every operation are built in operations.ts.
+ */
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { LofirmoFunction, LofirmoRun } from '../transport';
+import type { LofirmoProperties } from './node.type';
+
+export interface OperationOption {
+	/** What the editor lists. */
+	readonly name: string;
+	/** Stored in workflows: never change it once released. Unique across resources (a test checks). */
+	readonly value: string;
+	/** What the canvas and AI agents show: "Send a contract for signature". */
+	readonly action: string;
+	readonly description: string;
+}
+
+/** An operation file, seen through its exports. */
+export interface Operation {
+	readonly option: OperationOption;
+	/** The Lofirmo function it calls; its `changes` flag decides whether a failed call may be repeated. */
+	readonly apiFunction: LofirmoFunction;
+	/** Its fields, shown when it is picked (the resource's index.ts adds that condition). */
+	readonly properties: LofirmoProperties;
+	execute(this: IExecuteFunctions, itemIndex: number, run: LofirmoRun): Promise<INodeExecutionData[]>;
+}
+
+export interface Resource {
+	readonly option: { readonly name: string; readonly value: string };
+	readonly operations: readonly Operation[];
+	/** Its Operation selector, then the fields of each operation, each shown only for it. */
+	readonly properties: INodeProperties[];
+}
+
+/** `operations` in the order the editor lists them (by name); `byDefault` is the one picked first. */
+export function defineResource(
+	option: Resource['option'],
+	operations: readonly Operation[],
+	byDefault: Operation,
+): Resource {
+	const defaultOperation = byDefault.option.value;
+	const selector: INodeProperties = {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: [option.value] } },
+		options: operations.map((operation) => operation.option),
+		default: defaultOperation,
+	};
+	return {
+		option,
+		operations,
+		properties: [
+			selector,
+			...operations.flatMap((operation) =>
+				updateDisplayOptions(
+					{ show: { resource: [option.value], operation: [operation.option.value] } },
+					operation.properties,
+				),
+			),
+		],
+	};
+}

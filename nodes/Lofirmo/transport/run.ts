@@ -1,0 +1,48 @@
+/**
+ * What one node run (one execute() of the action node, one webhook() call of the trigger) remembers between its calls
+ * to Lofirmo. The action node's router makes one per execute() and hands it to every operation; a call made without
+ * one runs on its own.
+ */
+import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, IWebhookFunctions } from 'n8n-workflow';
+
+/** The n8n contexts that call Lofirmo. */
+export type LofirmoContext = IExecuteFunctions | IWebhookFunctions | ILoadOptionsFunctions;
+
+export const CREDENTIAL_TYPE = 'lofirmoApi';
+
+export class LofirmoRun {
+	/**
+	 * Lofirmo may block accounts that keep sending a wrong token: once it refused the credential, the other items of
+	 * the run (e.g. with Continue On Fail) fail without calling it again.
+	 */
+	refused = false;
+
+	private credentialsRead?: Promise<IDataObject>;
+
+	private readonly onceAnswers = new Map<string, Promise<IDataObject>>();
+
+	constructor(private readonly ctx: LofirmoContext) {}
+
+	/**
+	 * The credential holds no per-item expressions we read, and n8n decrypts it on every getCredentials call: once per
+	 * run is enough, which matters when a node sends thousands of items. A failed read is tried again next time.
+	 */
+	credentials(): Promise<IDataObject> {
+		if (!this.credentialsRead) {
+			const read = this.ctx.getCredentials(CREDENTIAL_TYPE);
+			this.credentialsRead = read;
+			read.catch(() => (this.credentialsRead = undefined));
+		}
+		return this.credentialsRead;
+	}
+
+	/** The answer of a call made once per run whatever the number of items (Get Credits: repeats count as spam). */
+	once(key: string, call: () => Promise<IDataObject>): Promise<IDataObject> {
+		let answer = this.onceAnswers.get(key);
+		if (!answer) {
+			answer = call();
+			this.onceAnswers.set(key, answer);
+		}
+		return answer;
+	}
+}
