@@ -8,7 +8,7 @@ import type {
 
 import { apiFunction as credits } from '../nodes/Lofirmo/actions/account/credits';
 import { LOFIRMO_FUNCTIONS } from '../nodes/Lofirmo/actions/operations';
-import { DEFAULT_BASE_URL, resolvePath } from '../nodes/Lofirmo/transport';
+import { DEFAULT_BASE_URL } from '../nodes/Lofirmo/transport';
 
 export class LofirmoApi implements ICredentialType {
 	name = 'lofirmoApi';
@@ -67,13 +67,19 @@ export class LofirmoApi implements ICredentialType {
 		auth: { username: String(credentials.apiUser ?? ''), password: String(credentials.apiToken ?? '') },
 	});
 
-	// A real call to the credits function: it costs nothing and fails with 401 on a wrong user or token. Its path is
-	// resolvePath's own code run in the expression, so Path Overrides work here exactly as in the nodes.
+	// A real call to the credits function: it costs nothing and fails with 401 on a wrong user or token. Its path
+	// follows Path Overrides as resolvePath does (bad JSON ignored, a leading slash added; a unit test compares the
+	// two through n8n's own expression evaluator). Written out rather than resolvePath.toString(): n8n's expression
+	// parser refuses `catch {}` ("null does not match type Pattern") and its sandbox blocks computed keys (`map[key]`).
 	test: ICredentialTestRequest = {
 		request: {
 			method: 'POST',
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: `={{ (${resolvePath.toString()})(${JSON.stringify({ key: credits.key, path: credits.path })}, $credentials.pathOverrides) }}`,
+			url:
+				'={{ (function (overrides) { var map = overrides; if (typeof overrides === "string") { try { map = overrides.trim() === "" ? {} : JSON.parse(overrides); } catch (notJson) { map = {}; } } ' +
+				`var custom = map && typeof map === "object" ? map.${credits.key} : undefined; ` +
+				`var path = typeof custom === "string" && custom.trim() !== "" ? custom.trim() : ${JSON.stringify(credits.path)}; ` +
+				'return path.charAt(0) === "/" ? path : "/" + path; })($credentials.pathOverrides) }}',
 			body: { Resp: 'JSON' },
 			json: true,
 		},

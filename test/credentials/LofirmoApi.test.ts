@@ -4,6 +4,7 @@
  */
 import axios from 'axios';
 import type { IAuthenticateGeneric, ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import { Expression } from 'n8n-workflow';
 
 import { LofirmoApi } from '../../credentials/LofirmoApi.credentials';
 import { LOFIRMO_FUNCTIONS } from '../../nodes/Lofirmo/actions/operations';
@@ -28,7 +29,7 @@ beforeAll(async () => {
 afterAll(async () => sb.stop());
 beforeEach(() => sb.reset());
 
-/** Resolves `={{ … }}` the way n8n does for these simple expressions: plain JavaScript over `$credentials`. */
+/** Resolves `={{ … }}` as plain JavaScript over `$credentials` (what these expressions compute; see the parse test). */
 function resolve(value: unknown, credentials: IDataObject): unknown {
 	if (typeof value !== 'string' || !value.startsWith('=')) return value;
 	return value
@@ -86,6 +87,15 @@ it.each([undefined, '', '{}', 'not json', '{"credits":"Creditos"}', '{"credits":
 		expect(url).toBe(resolvePath(LOFIRMO_FUNCTIONS.credits, pathOverrides));
 	},
 );
+
+// n8n parses expressions with its own parser, which refuses some JavaScript Node runs (`catch {}` without a binding):
+// a refused one fails the credential test in the editor, so the test request must get through n8n-workflow's evaluator
+it('has expressions that n8n-workflow parses', () => {
+	const { request } = credential.test;
+	for (const expression of [request.baseURL, request.url]) {
+		expect(() => Expression.resolveWithoutWorkflow(String(expression).slice(1), { $credentials: defaults() })).not.toThrow();
+	}
+});
 
 it('keeps the token in a password field and sends it only through authenticate', () => {
 	const token = credential.properties.find((p) => p.name === 'apiToken');
