@@ -101,7 +101,8 @@ function rawPost(url: string, authorization: AuthHeader, body: string, extra: Re
 
 /**
  * The same over a bare socket, for a header past Node's limit: the server answers 431 and closes while a normal
- * client is still writing (it would see only EPIPE); the socket still reads what the server sent.
+ * client is still writing (it would see only EPIPE); the socket reads what the server sent, when the kernel's reset
+ * has not discarded it.
  */
 function socketPost(url: string, authorization: string, body: string): Promise<Answer> {
 	const { hostname, port, pathname } = new URL(url);
@@ -237,8 +238,14 @@ describeRow(2, 'Lofirmo Trigger Basic auth in real n8n 2.x', () => {
 				? await socketPost(url(GUARDED.webhookId), String(refused.authorization), report(`refused-${index}`))
 				: await rawPost(url(GUARDED.webhookId), refused.authorization, report(`refused-${index}`), refused.extra);
 			answers.push(`${refused.name}: ${answer.status ?? answer.error}`);
-			if (oversized && answer.status === 431) {
-				// Node's own answer: the request never reached n8n's routing, let alone the trigger
+			if (oversized) {
+				// Node's parser refuses it before n8n's routing: it answers 431 and closes, and when the rest of the
+				// request is still arriving the kernel resets the connection, which can discard that answer before the
+				// client reads it (seen once in a full e2e run). Either way nothing reached the trigger.
+				expect({ case: refused.name, answer: answer.status === 431 ? 431 : answer.error }).toEqual({
+					case: refused.name,
+					answer: answer.status === 431 ? 431 : expect.stringMatching(/ECONNRESET|EPIPE/),
+				});
 				expect(leaks(JSON.stringify(answer))).toEqual([]);
 				continue;
 			}
