@@ -14,12 +14,12 @@ import { createServer } from 'net';
 import { inspect } from 'util';
 import type { IDataObject } from 'n8n-workflow';
 
-import { MAX_ATTEMPTS } from '../../nodes/Lofirmo/transport';
 import type { FaultOptions } from '../../sandbox/faults';
 import { realHttp, type HttpHandler, type TestCredentials } from '../helpers/n8n-context';
 import { CONTRACT_REPORT, deliveries, IDENTITY_REPORT } from '../trigger/fixtures';
 import { recordFigures } from '../helpers/figures';
 import {
+	ALWAYS,
 	basicAuthHeader,
 	callTrigger,
 	cappedHttp,
@@ -85,8 +85,6 @@ function expectRunClean(run: NodeRun) {
 	expectNoSecret('the logs', [exposed(run.logs)], TOKEN_FORMS);
 	expectNoSecret('the request options', [exposed(run.calls)], TOKEN_FORMS);
 }
-
-const ALWAYS = MAX_ATTEMPTS + 3;
 
 interface Path {
 	fault?: Omit<FaultOptions, 'fn'>;

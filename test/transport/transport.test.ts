@@ -9,12 +9,12 @@ import {
 	getField,
 	lofirmoApiRequest,
 	lofirmoDownloadPdf,
-	MAX_ATTEMPTS,
 	parseApiAnswer,
 	resolvePath,
 	type StoredPdf,
 } from '../../nodes/Lofirmo/transport';
 import { isPdf } from '../helpers/pdf';
+import { MAX_TRIES } from '../helpers/promises';
 import { createExecuteContext, realHttp, type TestCredentials } from '../helpers/n8n-context';
 import { useSandbox, USER } from '../helpers/sandbox';
 
@@ -97,12 +97,12 @@ describe('retries', () => {
 		expect(env.sb.requests).toHaveLength(3);
 	});
 
-	it(`gives up after ${MAX_ATTEMPTS} tries of a transient fault and says so`, async () => {
+	it(`gives up after ${MAX_TRIES} tries of a transient fault and says so`, async () => {
 		env.sb.addFault({ fn: 'credits', type: 'status', status: 502, times: 10 });
 		const error = await failure(lofirmoApiRequest.call(context(), 'credits'));
 		expect(error.message).toContain('HTTP 502');
-		expect(error.description).toContain(`tried ${MAX_ATTEMPTS} times`);
-		expect(env.sb.requests).toHaveLength(MAX_ATTEMPTS);
+		expect(error.description).toContain(`tried ${MAX_TRIES} times`);
+		expect(env.sb.requests).toHaveLength(MAX_TRIES);
 	});
 
 	it.each([
