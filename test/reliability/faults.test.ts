@@ -19,7 +19,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import type { FaultOptions } from '../../sandbox/faults';
 import { binaryBuffer, realHttp, type HttpHandler } from '../helpers/n8n-context';
-import { recordFigures } from '../helpers/figures';
+import { countFigures } from '../helpers/figures';
 import { MAX_TRIES } from '../helpers/promises';
 import {
 	ALWAYS,
@@ -150,34 +150,35 @@ const SECOND_ITEM_GOES_ON: Record<string, Scenario> = Object.fromEntries(
 
 const results = new Map<string, Result>();
 const key = (group: string, name: string) => `${group}: ${name}`;
+const GROUPS = { failing: FAILING, recovering: RECOVERING, continueOnFail: CONTINUE_ON_FAIL, secondItem: SECOND_ITEM_GOES_ON };
+
+/** Sums a number over every operation run of every scenario played. */
+const sumOutcomes = (of: (outcome: Outcome) => number) =>
+	[...results.values()].reduce((sum, result) => sum + Object.values(result).reduce((n, outcome) => n + of(outcome!), 0), 0);
+
+// played all at once in beforeAll, whatever tests `-t` picks, so the figures are whole unless a scenario threw
+const figures = countFigures(
+	'faults',
+	{ scenarios: Object.values(GROUPS).reduce((sum, scenarios) => sum + Object.keys(scenarios).length, 0) },
+	(counts) => ({
+		...counts,
+		operationRuns: sumOutcomes(() => 1),
+		requests: sumOutcomes((outcome) => outcome.attempts),
+		faultsInjected: sumOutcomes((outcome) => outcome.faulted),
+		faultTypes: new Set(Object.values(FAILING).map((s) => s.fault.type)).size,
+	}),
+);
 
 beforeAll(async () => {
-	const groups = { failing: FAILING, recovering: RECOVERING, continueOnFail: CONTINUE_ON_FAIL, secondItem: SECOND_ITEM_GOES_ON };
 	await Promise.all(
-		Object.entries(groups).flatMap(([group, scenarios]) =>
-			Object.entries(scenarios).map(async ([name, scenario]) => results.set(key(group, name), await play(scenario))),
+		Object.entries(GROUPS).flatMap(([group, scenarios]) =>
+			Object.entries(scenarios).map(async ([name, scenario]) => {
+				results.set(key(group, name), await play(scenario));
+				figures.scenarios++;
+			}),
 		),
 	);
 }, 60_000);
-
-afterAll(() => {
-	const cells = [...results.values()].reduce((sum, result) => sum + Object.keys(result).length, 0);
-	const faultsInjected = [...results.values()].reduce(
-		(sum, result) => sum + Object.values(result).reduce((n, outcome) => n + (outcome?.faulted ?? 0), 0),
-		0,
-	);
-	const attempts = [...results.values()].reduce(
-		(sum, result) => sum + Object.values(result).reduce((n, outcome) => n + (outcome?.attempts ?? 0), 0),
-		0,
-	);
-	recordFigures('faults', {
-		scenarios: results.size,
-		operationRuns: cells,
-		requests: attempts,
-		faultsInjected,
-		faultTypes: [...new Set(Object.values(FAILING).map((s) => s.fault.type))].length,
-	});
-});
 
 function outcome(group: string, name: string, op: Operation): Outcome {
 	const found = results.get(key(group, name))?.[op];
