@@ -11,10 +11,13 @@
  * - The action node's inputs: every JSON field (Signers (JSON), Documents (JSON)) with generated and mutated JSON
  *   text and any value an expression can give, and every other field of every operation with such values. Each
  *   input is either sent (exactly one request) or refused with a NodeOperationError whose message names the field,
- *   with a short description, and no request at all.
+ *   with a short description, and no request at all. Each field is fuzzed on its own, with values it accepts mixed
+ *   in, and must have been both sent and refused.
+ *
+ * Everything is generated from a fixed seed, so each run, and each test run alone (`-t`), is the same.
  *
  * Throughout, no built-in prototype is polluted. An unhandled rejection would fail the test it happens in (Jest).
- * The counts go to test-output/reliability/fuzz.json.
+ * The counts go to test-output/reliability/fuzz.json (PLAN, below: written only when a whole run counted them).
  */
 import fc from 'fast-check';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
@@ -22,7 +25,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { mutatedReport, nestedValue, setOwn } from '../trigger/arbitraries';
 import { CONTRACT_REPORT, CONTRACT_REPORT_JSON, deliveries, IDENTITY_REPORT, IDENTITY_REPORT_JSON, type Delivery } from '../trigger/fixtures';
-import { recordFigures } from '../helpers/figures';
+import { countFigures, recordFigures } from '../helpers/figures';
 import {
 	basicAuthHeader,
 	callTrigger,
@@ -33,17 +36,11 @@ import {
 	type TriggerResult,
 } from './support';
 
-const counts = {
-	triggerVendorMutations: 0,
-	triggerRawBodies: 0,
-	triggerParsedBodies: 0,
-	triggerAuthHeaders: 0,
-	triggerFiltered: 0,
-	triggerSpecial: 0,
-	actionJsonFields: 0,
-	actionFieldValues: 0,
-	actionSpecial: 0,
-};
+/** Runs of each property (perField: of each field of the action node). */
+const RUNS = { vendorMutations: 1800, rawBodies: 1800, parsedBodies: 800, authHeaders: 500, filtered: 300, jsonField: 1100, unparsableJson: 400, perField: 65 };
+
+// Every payload fuzzed is seeded: a run is the same each time, so a field's "sent" and "refused" are always both met.
+fc.configureGlobal({ seed: 13 });
 
 const EVENTS = ['contractStatusChanged', 'identityVerificationStatusChanged', 'unknown'];
 const DANGEROUS_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__'];
@@ -206,36 +203,113 @@ async function deliver(delivery: Delivery, parameters: IDataObject = {}) {
 	});
 }
 
+// ---- hand-made extremes at the trigger ------------------------------------------------------------------------
+
+/** Title, delivery, and the bytes sent when raw must keep them exactly. */
+const TRIGGER_EXTREMES: Array<[string, Delivery, Buffer?]> = [];
+const add = (title: string, delivery: Delivery, bytes?: Buffer) => TRIGGER_EXTREMES.push([title, delivery, bytes]);
+
+// empty bodies
+add('an empty JSON object', deliveries.json({}));
+add('an empty form', deliveries.form({}));
+add('an empty multipart', deliveries.multipart({}));
+add('an empty text body', { headers: { 'content-type': 'text/plain' }, body: '', rawBody: Buffer.alloc(0) });
+add('no body and no content type', { headers: {}, body: undefined });
+add('a null body', { headers: { 'content-type': 'application/json' }, body: null });
+add('only whitespace', { headers: { 'content-type': 'text/plain' }, body: ' \r\n\t', rawBody: Buffer.from(' \r\n\t') });
+add('only a byte-order mark', { headers: {}, body: undefined, rawBody: Buffer.from([0xef, 0xbb, 0xbf]) });
+add('multipart with files only', { headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: { data: {}, files: { f: {} } } });
+
+// 1 MB in each field, each way it can come
+for (const [name, report] of [['contract', CONTRACT_REPORT], ['identity', IDENTITY_REPORT]] as const) {
+	for (const field of Object.keys(report)) {
+		add(`a 1 MB ${name} ${field} as JSON`, deliveries.json({ ...report, [field]: HUGE }));
+	}
+	add(`a 1 MB ${name} report field as a form`, deliveries.form({ ...report, Referencia: HUGE, Result: HUGE }));
+	add(`a 1 MB ${name} report field as multipart`, deliveries.multipart({ ...report, Servicio: HUGE }));
+	add(`a 1 MB key in a ${name} report`, deliveries.json({ ...report, [HUGE]: 'x' }));
+}
+add('a 1 MB untyped body', { headers: {}, body: undefined, rawBody: Buffer.from(HUGE) }, Buffer.from(HUGE));
+add('1 MB of random bytes', { headers: { 'content-type': 'application/octet-stream' }, body: undefined, rawBody: pseudoRandomBytes(MB) }, pseudoRandomBytes(MB));
+
+// 5,000 levels of nesting, parsed by n8n and as text the trigger parses itself
+add('a 5,000-level object in a JSON report', jsonDelivery(withDeep(CONTRACT_REPORT, 'Referencia', deepObjectText(DEPTH))));
+add('a 5,000-level array in a JSON report', jsonDelivery(withDeep(IDENTITY_REPORT, 'Result', deepArrayText(DEPTH))));
+add('a 5,000-level object as the whole body', jsonDelivery(deepObjectText(DEPTH)));
+add('a 5,000-level array as the whole body', jsonDelivery(deepArrayText(DEPTH)));
+for (const field of ['Acceso', 'Posicion', 'Dispositivo', 'Result']) {
+	add(`a 5,000-level JSON text in ${field}`, deliveries.json({ ...IDENTITY_REPORT, [field]: deepObjectText(DEPTH) }));
+	add(`a 5,000-level JSON array text in ${field} (form)`, deliveries.form({ ...IDENTITY_REPORT, [field]: deepArrayText(DEPTH) }));
+}
+add('a 5,000-level JSON text body with a wrong type', { headers: { 'content-type': 'text/plain' }, body: deepObjectText(DEPTH), rawBody: Buffer.from(deepObjectText(DEPTH)) });
+add('a 5,000-level JSON array body, untyped', { headers: {}, body: undefined, rawBody: Buffer.from(deepArrayText(DEPTH)) });
+add('a 5,000-level report wrapped in an array', jsonDelivery(`[${withDeep(CONTRACT_REPORT, 'NumFirmantes', deepObjectText(DEPTH))}]`));
+
+// invalid UTF-8, where n8n does not decode it for us
+for (const bad of INVALID_UTF8) {
+	const json = Buffer.concat([Buffer.from(CONTRACT_REPORT_JSON.replace('indicó', 'indic')), Buffer.from(bad)]);
+	add(`JSON text with invalid UTF-8 ${Buffer.from(bad).toString('hex')} after it, untyped`, { headers: {}, body: undefined, rawBody: json }, json);
+	const [before, after] = CONTRACT_REPORT_JSON.split('indicó');
+	const inside = Buffer.concat([Buffer.from(`${before}indic`), Buffer.from(bad), Buffer.from(after)]);
+	add(`JSON text with invalid UTF-8 ${Buffer.from(bad).toString('hex')} inside a value, as text/plain`, { headers: { 'content-type': 'text/plain' }, body: inside.toString('utf8'), rawBody: inside });
+}
+const latin1 = Buffer.from(CONTRACT_REPORT_JSON, 'latin1');
+add('a Latin-1 (ISO-8859-1) JSON report, untyped', { headers: { 'content-type': 'application/octet-stream' }, body: undefined, rawBody: latin1 });
+const latin1Form = Buffer.from('Servicio=CONTRATACION&ContratoID=1&Resultado=11&Referencia=Su referencia si la indic\xf3', 'latin1');
+add('a Latin-1 form, untyped', { headers: {}, body: undefined, rawBody: latin1Form });
+const garbage = Buffer.from([0xff, 0xfe, 0x00, 0x41, 0xc3, 0x28, 0x80, 0x0a]);
+add('pure binary garbage', { headers: { 'content-type': 'image/png' }, body: undefined, rawBody: garbage }, garbage);
+
+// prototype-pollution keys, in every delivery
+const attacks = [
+	'{"__proto__":{"polluted":"yes"},"Servicio":"CONTRATACION","ContratoID":"1","Resultado":"1014"}',
+	'{"constructor":{"prototype":{"polluted":"yes"}},"Servicio":"VERIFICACION_IDENTIDAD","ID":"1","Estado":"5100"}',
+	'{"Servicio":"VERIFICACION_IDENTIDAD","ID":"1","Estado":"5100","Result":"{\\"__proto__\\":{\\"polluted\\":\\"yes\\"}}"}',
+	'[{"__proto__":{"isAdmin":true},"prototype":{"polluted":"yes"}}]',
+];
+for (const text of attacks) {
+	add(`JSON ${text.slice(0, 40)}…`, { headers: { 'content-type': 'application/json' }, body: JSON.parse(text), rawBody: Buffer.from(text) });
+	add(`text ${text.slice(0, 40)}…`, { headers: { 'content-type': 'text/plain' }, body: text, rawBody: Buffer.from(text) });
+	add(`untyped ${text.slice(0, 40)}…`, { headers: {}, body: undefined, rawBody: Buffer.from(text) });
+}
+for (const form of ['__proto__[polluted]=yes&Servicio=CONTRATACION', 'constructor[prototype][polluted]=yes', '__proto__=polluted&prototype=x&Servicio=x']) {
+	add(`untyped form ${form}`, { headers: {}, body: undefined, rawBody: Buffer.from(form) });
+	add(`multipart ${form}`, { headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: { data: Object.fromEntries(new URLSearchParams(form)), files: {} } });
+}
+const nullProto = Object.assign(Object.create(null) as IDataObject, CONTRACT_REPORT);
+setOwn(nullProto, '__proto__', { polluted: 'yes' });
+add('a form n8n parsed into a null-prototype object with a __proto__ key', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: nullProto });
+
 describe('the trigger', () => {
 	const kinds = Object.values(deliveries);
 
 	it('emits every mutated vendor report, however it is delivered', async () => {
 		await fc.assert(
 			fc.asyncProperty(fc.constantFrom(...kinds), anyReport, async (kind, report) => {
-				counts.triggerVendorMutations++;
 				expectEmitted(await deliver(kind(report)));
+				counts.triggerVendorMutations++;
 			}),
-			{ numRuns: 1800 },
+			{ numRuns: RUNS.vendorMutations },
 		);
 	});
 
 	it('emits every raw body of a type n8n does not parse, its bytes kept exactly when it cannot be read', async () => {
 		await fc.assert(
 			fc.asyncProperty(rawDelivery, async ({ bytes, ...delivery }) => {
-				counts.triggerRawBodies++;
 				expectEmitted(await deliver(delivery), bytes);
+				counts.triggerRawBodies++;
 			}),
-			{ numRuns: 1800 },
+			{ numRuns: RUNS.rawBodies },
 		);
 	});
 
 	it('emits parsed bodies that are not a report: arrays, scalars, odd multipart shapes', async () => {
 		await fc.assert(
 			fc.asyncProperty(oddParsedDelivery, async (delivery) => {
-				counts.triggerParsedBodies++;
 				expectEmitted(await deliver(delivery));
+				counts.triggerParsedBodies++;
 			}),
-			{ numRuns: 800 },
+			{ numRuns: RUNS.parsedBodies },
 		);
 	});
 
@@ -250,7 +324,6 @@ describe('the trigger', () => {
 		);
 		await fc.assert(
 			fc.asyncProperty(header, fc.constantFrom(...kinds), async (authorization, kind) => {
-				counts.triggerAuthHeaders++;
 				const result = await callTrigger({
 					...kind(CONTRACT_REPORT),
 					headers: { ...kind(CONTRACT_REPORT).headers, authorization },
@@ -261,120 +334,59 @@ describe('the trigger', () => {
 				expect(result.response.statusCode).toBe(401);
 				expect(result.response.body).toBe('Authorization is required');
 				expect(result.responseData).toEqual({ noWebhookResponse: true });
+				counts.triggerAuthHeaders++;
 			}),
-			{ numRuns: 500 },
+			{ numRuns: RUNS.authHeaders },
 		);
 	});
 
-	it('with filters set, emits each report or answers "ignored: filtered" only for a known event the user excluded', async () => {
+	it('with filters set, emits exactly the reports the filters let through and answers "ignored: filtered" to the others', async () => {
+		// the Other Status Codes a user may type, and the codes they mean (split here by hand, not by the package)
+		const typed: Record<string, string[]> = { '': [], '11': ['11'], '11, 5001': ['11', '5001'], ' ,;': [], '1014;5100': ['1014', '5100'] };
 		const filters = fc.record({
 			events: fc.subarray(['contractStatusChanged', 'identityVerificationStatusChanged']),
 			statusCodes: fc.subarray(['1014', '5100']),
-			otherStatusCodes: fc.constantFrom('', '11', '11, 5001', ' ,;', '1014;5100'),
+			otherStatusCodes: fc.constantFrom(...Object.keys(typed)),
 		});
+		const seen = { emitted: 0, filtered: 0 };
 		await fc.assert(
 			fc.asyncProperty(fc.constantFrom(...kinds), anyReport, filters, async (kind, report, parameters) => {
-				counts.triggerFiltered++;
-				const result = await deliver(kind(report), parameters);
-				if (result.items.length === 1) {
-					expectEmitted(result);
-					return;
-				}
-				expect(result.responseData).toEqual({ webhookResponse: { received: true, ignored: 'filtered' } });
-				// what was filtered out: emit the same report unfiltered and compare with the filter
+				// what the report is: its event and status, as the trigger reads it with no filter
 				const [unfiltered] = (await deliver(kind(report))).items;
-				const { event, status } = unfiltered.json;
-				expect(event).not.toBe('unknown');
-				const eventExcluded = parameters.events.length > 0 && !parameters.events.includes(event as string);
-				const codes = [...parameters.statusCodes, ...parameters.otherStatusCodes.split(/[\s,;]+/)].filter(Boolean);
-				const statusExcluded = codes.length > 0 && status !== null && !codes.includes(status as string);
-				expect(eventExcluded || statusExcluded).toBe(true);
+				const event = unfiltered.json.event as string;
+				const status = unfiltered.json.status as string | null;
+				// README (Events, Status Codes): no event or code picked means all; a report of an unknown service,
+				// or with no status, always passes
+				const codes = [...parameters.statusCodes, ...typed[parameters.otherStatusCodes]];
+				const wanted =
+					event === 'unknown' ||
+					((parameters.events.length === 0 || parameters.events.includes(event)) &&
+						(codes.length === 0 || status === null || codes.includes(status)));
+
+				const result = await deliver(kind(report), parameters);
+				if (wanted) {
+					expect(expectEmitted(result)).toEqual(unfiltered.json);
+					seen.emitted++;
+				} else {
+					expect(result.items).toEqual([]);
+					expect(result.responseData).toEqual({ webhookResponse: { received: true, ignored: 'filtered' } });
+					seen.filtered++;
+				}
+				counts.triggerFiltered++;
 			}),
-			{ numRuns: 300 },
+			{ numRuns: RUNS.filtered },
 		);
+		// both sides of the filter were really met
+		expect(seen.emitted).toBeGreaterThan(0);
+		expect(seen.filtered).toBeGreaterThan(0);
 	});
 
 	describe('hand-made extremes', () => {
-		const fieldsOf = (report: Readonly<Record<string, string>>) => Object.keys(report);
-		const specials: Array<[string, Delivery, Buffer?]> = [];
-		const add = (title: string, delivery: Delivery, bytes?: Buffer) => specials.push([title, delivery, bytes]);
-
-		// empty bodies
-		add('an empty JSON object', deliveries.json({}));
-		add('an empty form', deliveries.form({}));
-		add('an empty multipart', deliveries.multipart({}));
-		add('an empty text body', { headers: { 'content-type': 'text/plain' }, body: '', rawBody: Buffer.alloc(0) });
-		add('no body and no content type', { headers: {}, body: undefined });
-		add('a null body', { headers: { 'content-type': 'application/json' }, body: null });
-		add('only whitespace', { headers: { 'content-type': 'text/plain' }, body: ' \r\n\t', rawBody: Buffer.from(' \r\n\t') });
-		add('only a byte-order mark', { headers: {}, body: undefined, rawBody: Buffer.from([0xef, 0xbb, 0xbf]) });
-		add('multipart with files only', { headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: { data: {}, files: { f: {} } } });
-
-		// 1 MB in each field, each way it can come
-		for (const [name, report] of [['contract', CONTRACT_REPORT], ['identity', IDENTITY_REPORT]] as const) {
-			for (const field of fieldsOf(report)) {
-				add(`a 1 MB ${name} ${field} as JSON`, deliveries.json({ ...report, [field]: HUGE }));
-			}
-			add(`a 1 MB ${name} report field as a form`, deliveries.form({ ...report, Referencia: HUGE, Result: HUGE }));
-			add(`a 1 MB ${name} report field as multipart`, deliveries.multipart({ ...report, Servicio: HUGE }));
-			add(`a 1 MB key in a ${name} report`, deliveries.json({ ...report, [HUGE]: 'x' }));
-		}
-		add('a 1 MB untyped body', { headers: {}, body: undefined, rawBody: Buffer.from(HUGE) }, Buffer.from(HUGE));
-		add('1 MB of random bytes', { headers: { 'content-type': 'application/octet-stream' }, body: undefined, rawBody: pseudoRandomBytes(MB) }, pseudoRandomBytes(MB));
-
-		// 5,000 levels of nesting, parsed by n8n and as text the trigger parses itself
-		add('a 5,000-level object in a JSON report', jsonDelivery(withDeep(CONTRACT_REPORT, 'Referencia', deepObjectText(DEPTH))));
-		add('a 5,000-level array in a JSON report', jsonDelivery(withDeep(IDENTITY_REPORT, 'Result', deepArrayText(DEPTH))));
-		add('a 5,000-level object as the whole body', jsonDelivery(deepObjectText(DEPTH)));
-		add('a 5,000-level array as the whole body', jsonDelivery(deepArrayText(DEPTH)));
-		for (const field of ['Acceso', 'Posicion', 'Dispositivo', 'Result']) {
-			add(`a 5,000-level JSON text in ${field}`, deliveries.json({ ...IDENTITY_REPORT, [field]: deepObjectText(DEPTH) }));
-			add(`a 5,000-level JSON array text in ${field} (form)`, deliveries.form({ ...IDENTITY_REPORT, [field]: deepArrayText(DEPTH) }));
-		}
-		add('a 5,000-level JSON text body with a wrong type', { headers: { 'content-type': 'text/plain' }, body: deepObjectText(DEPTH), rawBody: Buffer.from(deepObjectText(DEPTH)) });
-		add('a 5,000-level JSON array body, untyped', { headers: {}, body: undefined, rawBody: Buffer.from(deepArrayText(DEPTH)) });
-		add('a 5,000-level report wrapped in an array', jsonDelivery(`[${withDeep(CONTRACT_REPORT, 'NumFirmantes', deepObjectText(DEPTH))}]`));
-
-		// invalid UTF-8, where n8n does not decode it for us
-		for (const bad of INVALID_UTF8) {
-			const json = Buffer.concat([Buffer.from(CONTRACT_REPORT_JSON.replace('indicó', 'indic')), Buffer.from(bad)]);
-			add(`JSON text with invalid UTF-8 ${Buffer.from(bad).toString('hex')} after it, untyped`, { headers: {}, body: undefined, rawBody: json }, json);
-			const [before, after] = CONTRACT_REPORT_JSON.split('indicó');
-			const inside = Buffer.concat([Buffer.from(`${before}indic`), Buffer.from(bad), Buffer.from(after)]);
-			add(`JSON text with invalid UTF-8 ${Buffer.from(bad).toString('hex')} inside a value, as text/plain`, { headers: { 'content-type': 'text/plain' }, body: inside.toString('utf8'), rawBody: inside });
-		}
-		const latin1 = Buffer.from(CONTRACT_REPORT_JSON, 'latin1');
-		add('a Latin-1 (ISO-8859-1) JSON report, untyped', { headers: { 'content-type': 'application/octet-stream' }, body: undefined, rawBody: latin1 });
-		const latin1Form = Buffer.from('Servicio=CONTRATACION&ContratoID=1&Resultado=11&Referencia=Su referencia si la indic\xf3', 'latin1');
-		add('a Latin-1 form, untyped', { headers: {}, body: undefined, rawBody: latin1Form });
-		const garbage = Buffer.from([0xff, 0xfe, 0x00, 0x41, 0xc3, 0x28, 0x80, 0x0a]);
-		add('pure binary garbage', { headers: { 'content-type': 'image/png' }, body: undefined, rawBody: garbage }, garbage);
-
-		// prototype-pollution keys, in every delivery
-		const attacks = [
-			'{"__proto__":{"polluted":"yes"},"Servicio":"CONTRATACION","ContratoID":"1","Resultado":"1014"}',
-			'{"constructor":{"prototype":{"polluted":"yes"}},"Servicio":"VERIFICACION_IDENTIDAD","ID":"1","Estado":"5100"}',
-			'{"Servicio":"VERIFICACION_IDENTIDAD","ID":"1","Estado":"5100","Result":"{\\"__proto__\\":{\\"polluted\\":\\"yes\\"}}"}',
-			'[{"__proto__":{"isAdmin":true},"prototype":{"polluted":"yes"}}]',
-		];
-		for (const text of attacks) {
-			add(`JSON ${text.slice(0, 40)}…`, { headers: { 'content-type': 'application/json' }, body: JSON.parse(text), rawBody: Buffer.from(text) });
-			add(`text ${text.slice(0, 40)}…`, { headers: { 'content-type': 'text/plain' }, body: text, rawBody: Buffer.from(text) });
-			add(`untyped ${text.slice(0, 40)}…`, { headers: {}, body: undefined, rawBody: Buffer.from(text) });
-		}
-		for (const form of ['__proto__[polluted]=yes&Servicio=CONTRATACION', 'constructor[prototype][polluted]=yes', '__proto__=polluted&prototype=x&Servicio=x']) {
-			add(`untyped form ${form}`, { headers: {}, body: undefined, rawBody: Buffer.from(form) });
-			add(`multipart ${form}`, { headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: { data: Object.fromEntries(new URLSearchParams(form)), files: {} } });
-		}
-		const nullProto = Object.assign(Object.create(null) as IDataObject, CONTRACT_REPORT);
-		setOwn(nullProto, '__proto__', { polluted: 'yes' });
-		add('a form n8n parsed into a null-prototype object with a __proto__ key', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: nullProto });
-
-		it.each(specials)('emits %s', async (_title, delivery, bytes) => {
-			counts.triggerSpecial++;
+		it.each(TRIGGER_EXTREMES)('emits %s', async (_title, delivery, bytes) => {
 			const json = expectEmitted(await deliver(delivery), bytes);
 			// raw is empty only when nothing was sent
 			if (json.raw === null) expect(isEmptyBody(delivery.body) && !delivery.rawBody?.length).toBe(true);
+			counts.triggerSpecial++;
 		});
 
 		it('keeps a 1 MB field whole in raw and in the output', async () => {
@@ -495,6 +507,11 @@ interface Target {
 	parameters: (input: unknown) => Params;
 }
 
+/** A field fuzzed on its own, with values it accepts (from its description and the vendor's documents). */
+interface FieldTarget extends Target {
+	valid: unknown[];
+}
+
 type Params = Record<string, unknown>;
 
 const signer = { name: 'Ana García', email: 'ana@example.com' };
@@ -514,48 +531,61 @@ const JSON_TARGETS: Target[] = [
 	{ title: 'Send Contract › Documents (JSON)', names: /Documents \(JSON\)/, parameters: additional('documentsJson') },
 ];
 
-const FIELD_TARGETS: Target[] = [
-	{ title: 'Send Contract › Signer Name', names: /Signer 1/, parameters: (input) => sendContract({ signers: { signer: [{ ...signer, name: input }] } }) },
-	{ title: 'Send Contract › Signer Tax ID', names: /Signer 1/, parameters: (input) => sendContract({ signers: { signer: [{ ...signer, taxId: input }] } }) },
-	{ title: 'Send Contract › Signer Email', names: /Signer 1/, parameters: (input) => sendContract({ signers: { signer: [{ ...signer, email: input }] } }) },
-	{ title: 'Send Contract › Signer Mobile', names: /Signer 1/, parameters: (input) => sendContract({ signers: { signer: [{ ...signer, mobile: input }] } }) },
-	{ title: 'Send Contract › Signer Variables', names: /Signer 1/, parameters: (input) => sendContract({ signers: { signer: [{ ...signer, variables: { variable: [{ name: input, value: input }] } }] } }) },
-	{ title: 'Send Contract › Personalization', names: /Personalization/, parameters: (input) => sendContract({ additionalFields: { personalization: { variable: [{ name: 'Empresa', value: input }, { name: input, value: 'x' }] } } }) },
-	{ title: 'Send Contract › Documents', names: /Document 1/, parameters: (input) => sendContract({ additionalFields: { documents: { template: [{ templateId: input, acceptance: input }] } } }) },
-	{ title: 'Send Contract › Requested Documents', names: /Requested Document 1/, parameters: (input) => sendContract({ additionalFields: { requestedDocuments: { document: [{ text: input, from: 'one', signerNumber: input }] } } }) },
+const FIELD_TARGETS: FieldTarget[] = [
+	{ title: 'Send Contract › Signer Name', names: /Signer 1/, valid: ['Ana García', 'ACME, S.L.'], parameters: (input) => sendContract({ signers: { signer: [{ ...signer, name: input }] } }) },
+	{ title: 'Send Contract › Signer Tax ID', names: /Signer 1/, valid: ['00000000T', 'B12345678'], parameters: (input) => sendContract({ signers: { signer: [{ ...signer, taxId: input }] } }) },
+	{ title: 'Send Contract › Signer Email', names: /Signer 1/, valid: ['ana@example.com', 'a.b+c@sub.example.es', ' ANA@EXAMPLE.COM '], parameters: (input) => sendContract({ signers: { signer: [{ ...signer, email: input }] } }) },
+	{ title: 'Send Contract › Signer Mobile', names: /Signer 1/, valid: ['34600000001', '+34 600 000 001', 34600000001], parameters: (input) => sendContract({ signers: { signer: [{ ...signer, mobile: input }] } }) },
+	{ title: 'Send Contract › Signer Variables', names: /Signer 1/, valid: ['Cargo', 'Empresa'], parameters: (input) => sendContract({ signers: { signer: [{ ...signer, variables: { variable: [{ name: input, value: input }] } }] } }) },
+	{ title: 'Send Contract › Personalization', names: /Personalization/, valid: ['Cargo', 'ACME'], parameters: (input) => sendContract({ additionalFields: { personalization: { variable: [{ name: 'Empresa', value: input }, { name: input, value: 'x' }] } } }) },
+	{ title: 'Send Contract › Documents', names: /Document 1/, valid: ['yes', 'no', 'true', '1', true], parameters: (input) => sendContract({ additionalFields: { documents: { template: [{ templateId: input, acceptance: input }] } } }) },
+	{ title: 'Send Contract › Requested Documents', names: /Requested Document 1/, valid: [1, '1', ' 1 '], parameters: (input) => sendContract({ additionalFields: { requestedDocuments: { document: [{ text: input, from: 'one', signerNumber: input }] } } }) },
 	...(
 		[
-			['workflowId', /Saved Workflow ID/],
-			['senderSignatures', /Sender Signatures/],
-			['signatureType', /Signature Type/],
-			['senderName', /Sender Name/],
-			['message', /Message/],
-			['communicationChannel', /Communication Channel/],
-			['documentType', /Document Type/],
-			['identityVerification', /Identity Verification/],
-			['minLikeness', /Minimum Likeness/],
-			['userReference', /User Reference/],
-			['signersGetSignedDocument', /Signers Get the Signed Document/],
-			['alternateChannels', /Alternate Channels/],
-			['reminderInterval', /Reminder Interval/],
-			['deadline', /Deadline/],
-			['language', /Language/],
-			['minCheckboxes', /Minimum Checkboxes/],
-			['maxCheckboxes', /Maximum Checkboxes/],
-		] as Array<[string, RegExp]>
-	).map(([name, names]) => ({ title: `Send Contract › ${names.source}`, names, parameters: additional(name) })),
-	{ title: 'Send Identity › Mobile', names: /Mobile/, parameters: (input) => identity({ mobile: input }) },
-	{ title: 'Send Identity › Message', names: /Message/, parameters: (input) => identity({ additionalFields: { message: input } }) },
-	{ title: 'Send Identity › Scheduled For', names: /Scheduled For/, parameters: (input) => identity({ additionalFields: { scheduledFor: input } }) },
-	{ title: 'Send Identity › Sender Name', names: /Sender Name/, parameters: (input) => identity({ additionalFields: { senderName: input } }) },
-	{ title: 'Send Identity › Expected ID Number', names: /Expected ID Number/, parameters: (input) => identity({ additionalFields: { expectedIdNumber: input } }) },
-	...['continueFlow', 'cancelContract', 'contractStatus', 'downloadContractPdf'].flatMap((op) => [
-		{ title: `${op} › Contract ID`, names: /Contract ID/, parameters: contractOp(op, 'contractId') },
-		{ title: `${op} › Report ID`, names: /Report ID/, parameters: contractOp(op, 'reportId') },
+			['workflowId', /Saved Workflow ID/, ['238754787']],
+			['senderSignatures', /Sender Signatures/, ['1865998', '1865998, 1865999', 1865998]],
+			['signatureType', /Signature Type/, ['1', '4', 2]],
+			['senderName', /Sender Name/, ['Lofirmo', 'ACME SL', '12345678901']],
+			['message', /Message/, ['Hola [NOMBRE], firme aquí: [LINK]', '[LINK]']],
+			['communicationChannel', /Communication Channel/, ['1', '3', 2]],
+			['documentType', /Document Type/, ['Contrato', 'NDA']],
+			['identityVerification', /Identity Verification/, [true, false, 'yes', 'no', 'SI']],
+			['minLikeness', /Minimum Likeness/, [0, 80, 100, '80']],
+			['userReference', /User Reference/, ['CUSTOMER-1', 'pedido 42']],
+			['signersGetSignedDocument', /Signers Get the Signed Document/, [true, false, 'sí', 'no']],
+			['alternateChannels', /Alternate Channels/, [true, false, 'yes', 'NO']],
+			['reminderInterval', /Reminder Interval/, [1, 3, 14, '7']],
+			['deadline', /Deadline/, ['2099-12-31', '2096-02-29', '2099-12-31T00:00:00']],
+			['language', /Language/, ['es', 'pt', 'en', 'EN']],
+			['minCheckboxes', /Minimum Checkboxes/, [0, 1, '2']],
+			['maxCheckboxes', /Maximum Checkboxes/, [0, 5, '3']],
+		] as Array<[string, RegExp, FieldTarget['valid']]>
+	).map(([name, names, valid]) => ({ title: `Send Contract › ${names.source}`, names, valid, parameters: additional(name) })),
+	{ title: 'Send Identity › Mobile', names: /Mobile/, valid: ['34600000001', '+34 600 000 001'], parameters: (input) => identity({ mobile: input }) },
+	{ title: 'Send Identity › Message', names: /Message/, valid: ['Verifique su identidad: [LINK]', '[LINK]'], parameters: (input) => identity({ additionalFields: { message: input } }) },
+	{ title: 'Send Identity › Scheduled For', names: /Scheduled For/, valid: ['2030-05-01 15:10', '2030-05-01T13:10:00Z', '2030-05-01 23:59'], parameters: (input) => identity({ additionalFields: { scheduledFor: input } }) },
+	{ title: 'Send Identity › Sender Name', names: /Sender Name/, valid: ['Lofirmo', 'ACME SL'], parameters: (input) => identity({ additionalFields: { senderName: input } }) },
+	{ title: 'Send Identity › Expected ID Number', names: /Expected ID Number/, valid: ['00000000T', ' 00000000T '], parameters: (input) => identity({ additionalFields: { expectedIdNumber: input } }) },
+	...['continueFlow', 'cancelContract', 'contractStatus', 'downloadContractPdf'].flatMap((op): FieldTarget[] => [
+		{ title: `${op} › Contract ID`, names: /Contract ID/, valid: ['1994779988', 'ASYYFRE5492-HN776TFD'], parameters: contractOp(op, 'contractId') },
+		{ title: `${op} › Report ID`, names: /Report ID/, valid: ['1994779989', ' 12 ', 12], parameters: contractOp(op, 'reportId') },
 	]),
-	{ title: 'downloadContractPdf › Document', names: /Document/, parameters: contractOp('downloadContractPdf', 'document') },
-	{ title: 'downloadIdentityCertificate › Verification ID', names: /Verification ID/, parameters: (input) => ({ resource: 'identityVerification', operation: 'downloadIdentityCertificate', verificationId: input }) },
+	{ title: 'downloadContractPdf › Document', names: /Document/, valid: ['CERTIFICADO', 'FIRMANTE'], parameters: contractOp('downloadContractPdf', 'document') },
+	{ title: 'downloadIdentityCertificate › Verification ID', names: /Verification ID/, valid: ['123', 123, ' 77 '], parameters: (input) => ({ resource: 'identityVerification', operation: 'downloadIdentityCertificate', verificationId: input }) },
 ];
+
+/**
+ * Values for one field: anything an expression can give, and as often values the field accepts and small edits of
+ * them (a character cut, inserted or replaced), so that both outcomes, sent and refused, are met for every field.
+ */
+function fieldValue(valid: FieldTarget['valid']): fc.Arbitrary<unknown> {
+	const texts = valid.filter((v): v is string => typeof v === 'string');
+	return fc.oneof(
+		{ arbitrary: expressionValue, weight: 2 },
+		{ arbitrary: fc.constantFrom(...valid), weight: 1 },
+		...(texts.length > 0 ? [{ arbitrary: fc.constantFrom(...texts).chain((text) => mutatedText(text)), weight: 1 }] : []),
+	);
+}
 
 /** Sent with exactly one request, or refused naming the field with no request; nothing else. */
 async function expectSentOrRefused(target: Target, input: unknown): Promise<'sent' | 'refused'> {
@@ -580,73 +610,98 @@ async function expectSentOrRefused(target: Target, input: unknown): Promise<'sen
 	return 'refused';
 }
 
-describe('the action node', () => {
-	const outcomes: Record<string, { sent: number; refused: number }> = {};
-	const tally = (title: string, outcome: 'sent' | 'refused') => {
-		outcomes[title] ??= { sent: 0, refused: 0 };
-		outcomes[title][outcome]++;
-	};
+/** Inputs the action node must take: anything an expression can give, in every field. */
+const ACTION_EXTREMES: Array<[string, unknown]> = [
+	['a 1 MB string', HUGE],
+	['a 1 MB JSON text', `[{"Nombre":"${HUGE}","Email":"ana@example.com","Tipo":"PLANTILLA"}]`],
+	['a 5,000-level object', deepObject(DEPTH)],
+	['a 5,000-level array', JSON.parse(deepArrayText(DEPTH))],
+	['a 5,000-level JSON object text', deepObjectText(DEPTH)],
+	['a 5,000-level JSON array text', deepArrayText(DEPTH)],
+	['a JSON list of 5,000-level signers', `[{"Nombre":"Ana","Email":"ana@example.com","Extra":${deepObjectText(DEPTH)}}]`],
+	['an object without a prototype', Object.create(null)],
+	['an invalid Date', new Date(Number.NaN)],
+	['a __proto__ JSON text', '{"__proto__":{"polluted":"yes"}}'],
+];
 
-	it.each(JSON_TARGETS.map((t) => [t.title, t] as const))('%s: each input is sent once or refused naming the field, with no request', async (_title, target) => {
-		await fc.assert(
-			fc.asyncProperty(jsonInput, async (input) => {
-				counts.actionJsonFields++;
-				tally(target.title, await expectSentOrRefused(target, input));
-			}),
-			{ numRuns: 1100 },
-		);
-		// both outcomes must really have been exercised
-		expect(outcomes[target.title].sent).toBeGreaterThan(0);
-		expect(outcomes[target.title].refused).toBeGreaterThan(0);
+/** Sent and refused inputs per fuzzed field, written with the figures to show both outcomes were exercised. */
+const fieldOutcomes: Record<string, Outcomes> = {};
+type Outcomes = Record<'sent' | 'refused', number>;
+
+/** Runs a property over one target's inputs; each input must be sent once or refused, and both must happen. */
+async function fuzzTarget(target: Target, inputs: fc.Arbitrary<unknown>, numRuns: number, counted: () => void) {
+	const outcomes: Outcomes = { sent: 0, refused: 0 };
+	await fc.assert(
+		fc.asyncProperty(inputs, async (input) => {
+			outcomes[await expectSentOrRefused(target, input)]++;
+			counted();
+		}),
+		{ numRuns },
+	);
+	// a generator that never produces an accepted (or a refused) value would test half the field
+	expect(outcomes.sent).toBeGreaterThan(0);
+	expect(outcomes.refused).toBeGreaterThan(0);
+	fieldOutcomes[target.title] = outcomes;
+}
+
+// ---- figures ------------------------------------------------------------------------------------------------
+
+/** What a whole run fuzzes; the figures are the counts, written only if they reach this. */
+const PLAN = {
+	triggerVendorMutations: RUNS.vendorMutations,
+	triggerRawBodies: RUNS.rawBodies,
+	triggerParsedBodies: RUNS.parsedBodies,
+	triggerAuthHeaders: RUNS.authHeaders,
+	triggerFiltered: RUNS.filtered,
+	triggerSpecial: TRIGGER_EXTREMES.length,
+	actionJsonFields: JSON_TARGETS.length * (RUNS.jsonField + RUNS.unparsableJson),
+	actionFieldValues: FIELD_TARGETS.length * RUNS.perField,
+	actionSpecial: (JSON_TARGETS.length + FIELD_TARGETS.length) * ACTION_EXTREMES.length,
+};
+type Counts = Record<keyof typeof PLAN, number>;
+const total = (counts: Counts, prefix = '') =>
+	Object.entries(counts).reduce((sum, [key, n]) => (key.startsWith(prefix) ? sum + n : sum), 0);
+const counts = countFigures('fuzz', PLAN, (counted) => ({
+	...counted,
+	trigger: total(counted, 'trigger'),
+	action: total(counted, 'action'),
+	total: total(counted),
+}));
+
+describe('the action node', () => {
+	it.each(JSON_TARGETS.map((t) => [t.title, t] as const))('%s: each input is sent once or refused naming the field, with no request, and both happen', async (_title, target) => {
+		await fuzzTarget(target, jsonInput, RUNS.jsonField, () => counts.actionJsonFields++);
 	});
 
 	it.each(JSON_TARGETS.map((t) => [t.title, t] as const))('%s: JSON text that does not parse is refused before any request', async (_title, target) => {
 		await fc.assert(
 			fc.asyncProperty(fc.oneof(mutatedText(validSigners), mutatedText(validDocuments), fc.string()), async (text) => {
 				fc.pre(!parses(text) && text.trim() !== '');
-				counts.actionJsonFields++;
 				const run = await runNode(target.parameters(text), { credentials: STUB_CREDENTIALS, http: stubLofirmo });
 				expect(run.calls).toHaveLength(0);
 				expect(run.error).toBeInstanceOf(NodeOperationError);
 				expect((run.error as Error).message).toMatch(/(Signers|Documents) \(JSON\) is not valid JSON/);
+				counts.actionJsonFields++;
 			}),
-			{ numRuns: 400 },
+			{ numRuns: RUNS.unparsableJson },
 		);
 	});
 
-	it('every other field of every operation: each value is sent once or refused naming the field', async () => {
-		await fc.assert(
-			fc.asyncProperty(fc.constantFrom(...FIELD_TARGETS), expressionValue, async (target, input) => {
-				counts.actionFieldValues++;
-				tally(target.title, await expectSentOrRefused(target, input));
-			}),
-			{ numRuns: 2600 },
-		);
+	it.each(FIELD_TARGETS.map((t) => [t.title, t] as const))('%s: each value is sent once or refused naming the field, and both happen', async (_title, target) => {
+		await fuzzTarget(target, fieldValue(target.valid), RUNS.perField, () => counts.actionFieldValues++);
 	});
 
 	describe('hand-made extremes', () => {
-		const extremes: Array<[string, unknown]> = [
-			['a 1 MB string', HUGE],
-			['a 1 MB JSON text', `[{"Nombre":"${HUGE}","Email":"ana@example.com","Tipo":"PLANTILLA"}]`],
-			['a 5,000-level object', deepObject(DEPTH)],
-			['a 5,000-level array', JSON.parse(deepArrayText(DEPTH))],
-			['a 5,000-level JSON object text', deepObjectText(DEPTH)],
-			['a 5,000-level JSON array text', deepArrayText(DEPTH)],
-			['a JSON list of 5,000-level signers', `[{"Nombre":"Ana","Email":"ana@example.com","Extra":${deepObjectText(DEPTH)}}]`],
-			['an object without a prototype', Object.create(null)],
-			['an invalid Date', new Date(Number.NaN)],
-			['a __proto__ JSON text', '{"__proto__":{"polluted":"yes"}}'],
-		];
 		it.each([...JSON_TARGETS, ...FIELD_TARGETS].map((t) => [t.title, t] as const))(
-			`%s given ${extremes.map(([what]) => what).join(', ')}: each sent once or refused naming the field`,
+			`%s given ${ACTION_EXTREMES.map(([what]) => what).join(', ')}: each sent once or refused naming the field`,
 			async (_title, target) => {
-				for (const [what, input] of extremes) {
-					counts.actionSpecial++;
+				for (const [what, input] of ACTION_EXTREMES) {
 					try {
 						await expectSentOrRefused(target, input);
 					} catch (error) {
 						throw new Error(`given ${what}: ${(error as Error).message}`);
 					}
+					counts.actionSpecial++;
 				}
 			},
 		);
@@ -665,7 +720,6 @@ describe('the action node', () => {
 		['a __proto__ signer key cannot stand in for the name and email', '[{"__proto__":{"Nombre":"x","Email":"a@b.co"}}]'],
 		['a __proto__ signer key holding a valid email cannot hide an invalid one', '[{"Nombre":"Ana","Email":"not an email","__proto__":{"Email":"a@b.co"}}]'],
 	])('Signers (JSON): %s', async (_title, text) => {
-		counts.actionSpecial++;
 		const run = await runNode(JSON_TARGETS[0].parameters(text), { credentials: STUB_CREDENTIALS, http: stubLofirmo });
 		expect(run.calls).toHaveLength(0);
 		expect(run.error).toBeInstanceOf(NodeOperationError);
@@ -673,7 +727,6 @@ describe('the action node', () => {
 	});
 
 	it('Signers (JSON): a __proto__ key of a valid signer is sent as a plain key, never as a prototype', async () => {
-		counts.actionSpecial++;
 		const run = await runNode(JSON_TARGETS[0].parameters('[{"Nombre":"Ana","Email":"ana@example.com","__proto__":{"polluted":"yes"}}]'), {
 			credentials: STUB_CREDENTIALS,
 			http: stubLofirmo,
@@ -686,7 +739,10 @@ describe('the action node', () => {
 	});
 
 	afterAll(() => {
-		recordFigures('fuzz-action-outcomes', outcomes as unknown as IDataObject, { quiet: true });
+		// only a whole run's outcomes: with `jest -t` some fields were not fuzzed
+		if (Object.keys(fieldOutcomes).length === JSON_TARGETS.length + FIELD_TARGETS.length) {
+			recordFigures('fuzz-action-outcomes', fieldOutcomes, { quiet: true });
+		}
 	});
 });
 
@@ -699,10 +755,7 @@ function parses(text: string): boolean {
 	}
 }
 
-it('fuzzed at least 10,000 payloads, and no built-in prototype was polluted', () => {
-	const trigger = Object.entries(counts).filter(([k]) => k.startsWith('trigger')).reduce((sum, [, n]) => sum + n, 0);
-	const action = Object.entries(counts).filter(([k]) => k.startsWith('action')).reduce((sum, [, n]) => sum + n, 0);
-	recordFigures('fuzz', { ...counts, trigger, action, total: trigger + action });
-	expect(trigger + action).toBeGreaterThanOrEqual(10_000);
+it('plans at least 10,000 payloads (its figures are written only if all of them ran), and no built-in prototype was polluted', () => {
+	expect(total(PLAN)).toBeGreaterThanOrEqual(10_000);
 	expect(pollution()).toBeUndefined();
 });

@@ -14,12 +14,12 @@ import { createServer } from 'net';
 import { inspect } from 'util';
 import type { IDataObject } from 'n8n-workflow';
 
-import { MAX_ATTEMPTS } from '../../nodes/Lofirmo/transport';
 import type { FaultOptions } from '../../sandbox/faults';
 import { realHttp, type HttpHandler, type TestCredentials } from '../helpers/n8n-context';
 import { CONTRACT_REPORT, deliveries, IDENTITY_REPORT } from '../trigger/fixtures';
-import { recordFigures } from '../helpers/figures';
+import { countFigures } from '../helpers/figures';
 import {
+	ALWAYS,
 	basicAuthHeader,
 	callTrigger,
 	cappedHttp,
@@ -86,8 +86,6 @@ function expectRunClean(run: NodeRun) {
 	expectNoSecret('the request options', [exposed(run.calls)], TOKEN_FORMS);
 }
 
-const ALWAYS = MAX_ATTEMPTS + 3;
-
 interface Path {
 	fault?: Omit<FaultOptions, 'fn'>;
 	/** Only these operations (default: all). */
@@ -123,7 +121,12 @@ async function closedPort(): Promise<number> {
 type Runs = Record<string, Partial<Record<Operation, { plain: NodeRun; continued: NodeRun }>>>;
 const runs: Runs = {};
 const worlds: World[] = [];
-let checked = 0;
+/** Each path's operations run twice: plain, and with Continue On Fail. */
+const figures = countFigures(
+	'secrets',
+	{ nodeRunsChecked: Object.values(PATHS).reduce((sum, path) => sum + 2 * (path.ops ?? OPERATION_NAMES).length, 0) },
+	(counts) => ({ ...counts, paths: Object.keys(PATHS).length }),
+);
 
 beforeAll(async () => {
 	await Promise.all(
@@ -153,7 +156,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await Promise.all(worlds.map((w) => w.sb.stop()));
-	recordFigures('secrets', { nodeRunsChecked: checked, paths: Object.keys(PATHS).length });
 });
 
 it('the search finds the token where it is: in the error of the HTTP request n8n makes for the node', async () => {
@@ -168,7 +170,6 @@ describe.each(Object.entries(PATHS))('the Lofirmo node, %s', (name, path) => {
 		const found = runs[name][op];
 		if (!found) throw new Error(`no run for ${name} / ${op}`);
 		const { plain, continued } = found;
-		checked += 2;
 		if (path.expect === 'output') {
 			expect(plain.error).toBeUndefined();
 			expect(plain.output?.[0]).toHaveLength(1);
@@ -179,6 +180,7 @@ describe.each(Object.entries(PATHS))('the Lofirmo node, %s', (name, path) => {
 		}
 		expectRunClean(plain);
 		expectRunClean(continued);
+		figures.nodeRunsChecked += 2;
 	});
 });
 

@@ -17,6 +17,7 @@ import {
 	type LogEntry,
 	type TestCredentials,
 } from '../helpers/n8n-context';
+import { MAX_TRIES } from '../helpers/promises';
 import { startSandbox, TOKEN, USER, type Sandbox } from '../helpers/sandbox';
 import { basicAuthHeader, callWebhook, type WebhookCall, type WebhookResult } from '../trigger/harness';
 
@@ -36,6 +37,9 @@ export const OPERATIONS = {
 export type Operation = keyof typeof OPERATIONS;
 export const OPERATION_NAMES = Object.keys(OPERATIONS) as Operation[];
 export const PDF_OPERATIONS: Operation[] = ['downloadContractPdf', 'downloadIdentityCertificate'];
+
+/** Enough uses of a fault that every try meets it. */
+export const ALWAYS = MAX_TRIES + 3;
 
 export interface NodeRun {
 	/** The output of the node, or undefined when it threw. */
@@ -194,8 +198,3 @@ export function pollution(): string | undefined {
 	}
 	return undefined;
 }
-
-// ---- figures -------------------------------------------------------------------------------------------------
-
-
-/** Writes a suite's figures to test-output/reliability/<name>.json and, unless quiet, prints them in one line. */

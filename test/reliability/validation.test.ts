@@ -9,7 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { toSpainDateTime } from '../../nodes/Lofirmo/shared/spainTime';
-import { recordFigures } from '../helpers/figures';
+import { countFigures } from '../helpers/figures';
 import { runNode, STUB_CREDENTIALS, stubLofirmo } from './support';
 
 type Params = Record<string, unknown>;
@@ -199,24 +199,27 @@ const rows: Row[] = [
 	['Download Certificate: Verification ID 123 (a number) is sent', { resource: 'identityVerification', operation: 'downloadIdentityCertificate', verificationId: 123 }, sent({ Id: '123' })],
 ];
 
-const counts = { refused: 0, sent: 0 };
+const isRefusal = (outcome: Refused | Sent): outcome is Refused => 'refused' in outcome;
+const counts = countFigures(
+	'validation',
+	{ refused: rows.filter(([, , outcome]) => isRefusal(outcome)).length, sent: rows.filter(([, , outcome]) => !isRefusal(outcome)).length },
+	(counted) => ({ cases: counted.refused + counted.sent, ...counted }),
+);
 
 test.each(rows)('%s', async (_title, parameters, outcome) => {
 	const run = await runNode(parameters, { credentials: STUB_CREDENTIALS, http: stubLofirmo });
-	if ('refused' in outcome) {
-		counts.refused++;
+	if (isRefusal(outcome)) {
 		expect(run.calls).toHaveLength(0);
 		expect(run.error).toBeInstanceOf(NodeOperationError);
 		const error = run.error as NodeOperationError;
 		expect(error.message).toMatch(outcome.refused);
 		expect(error.description).toMatch(outcome.fix);
 		expect(error.context.itemIndex).toBe(0);
+		counts.refused++;
 	} else {
-		counts.sent++;
 		expect(run.error).toBeUndefined();
 		expect(run.calls).toHaveLength(1);
 		expect(run.calls[0].options.body).toMatchObject({ ...outcome.sent, Resp: 'JSON' });
+		counts.sent++;
 	}
 });
-
-afterAll(() => recordFigures('validation', { cases: counts.refused + counts.sent, ...counts }));

@@ -2,6 +2,7 @@
  * The transport over real HTTP against the sandbox: unwrapping, case-insensitive keys, `Res` errors with the raw
  * code, the PDF check, retries only on transient faults (counted on the sandbox side), and no token in any error.
  */
+import { Readable } from 'node:stream';
 import type { IHttpRequestOptions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
@@ -10,14 +11,14 @@ import {
 	lofirmoApiRequest,
 	lofirmoDownloadPdf,
 	LofirmoRun,
-	MAX_ATTEMPTS,
 	parseApiAnswer,
 	resolvePath,
 	type StoredPdf,
 } from '../../nodes/Lofirmo/transport';
 import { LOFIRMO_FUNCTIONS } from '../../nodes/Lofirmo/actions/operations';
 import { isPdf } from '../helpers/pdf';
-import { createExecuteContext, realHttp, type TestCredentials } from '../helpers/n8n-context';
+import { MAX_TRIES } from '../helpers/promises';
+import { createExecuteContext, realHttp, type HttpHandler, type TestCredentials } from '../helpers/n8n-context';
 import { useSandbox, USER } from '../helpers/sandbox';
 
 const env = useSandbox();
@@ -99,12 +100,12 @@ describe('retries', () => {
 		expect(env.sb.requests).toHaveLength(3);
 	});
 
-	it(`gives up after ${MAX_ATTEMPTS} tries of a transient fault and says so`, async () => {
+	it(`gives up after ${MAX_TRIES} tries of a transient fault and says so`, async () => {
 		env.sb.addFault({ fn: 'credits', type: 'status', status: 502, times: 10 });
 		const error = await failure(lofirmoApiRequest.call(context(), LOFIRMO_FUNCTIONS.credits));
 		expect(error.message).toContain('HTTP 502');
-		expect(error.description).toContain(`tried ${MAX_ATTEMPTS} times`);
-		expect(env.sb.requests).toHaveLength(MAX_ATTEMPTS);
+		expect(error.description).toContain(`tried ${MAX_TRIES} times`);
+		expect(env.sb.requests).toHaveLength(MAX_TRIES);
 	});
 
 	it.each([
@@ -207,6 +208,26 @@ describe('PDF functions', () => {
 		expect(isPdf(bytesOf(pdf))).toBe(true);
 		expect(env.sb.requests.filter((r) => r.fn === 'downloadContractPdf')).toHaveLength(2);
 	});
+
+	// the package's own check, fed exact bytes: a PDF is stored only with its `%PDF-` header and, within its last
+	// KiB, its `%%EOF` marker (what n8n stores must be the whole file)
+	const pdfBody = '%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n';
+	it.each([
+		['a complete PDF is stored', pdfBody, 'stored'],
+		['a PDF with 1,000 bytes after its %%EOF (the marker still in its last KiB) is stored', `${pdfBody}${' '.repeat(1000)}`, 'stored'],
+		['a PDF with 1,100 bytes after its %%EOF is refused as incomplete', `${pdfBody}${' '.repeat(1100)}`, /incomplete/],
+		['the first 20 bytes of a PDF are refused as incomplete', pdfBody.slice(0, 20), /incomplete/],
+		['a PDF without %%EOF is refused as incomplete', pdfBody.replace('%%EOF', ''), /incomplete/],
+		['%%EOF without the %PDF- header is refused as not a PDF', pdfBody.replace('%PDF-', '%PDX-'), /did not return a PDF/],
+		['a JSON error is refused with its Res code', '[{"Res":"-6"}]', /Res -6/],
+		['an empty body is refused as not a PDF', '', /did not return a PDF/],
+	])('the PDF check: %s', async (_title, body, outcome) => {
+		const http: HttpHandler = async () => ({ statusCode: 200, body: Readable.from([Buffer.from(body, 'latin1')]), headers: {} });
+		const { ctx } = createExecuteContext({ parameters: {}, credentials: env.credentials, http });
+		const download = lofirmoDownloadPdf.call(ctx, LOFIRMO_FUNCTIONS.downloadContractPdf, { Contratoid: '1', Reportid: '2' }, FILE);
+		if (outcome === 'stored') expect(bytesOf(await download).toString('latin1')).toBe(body);
+		else expect((await failure(download)).message).toMatch(outcome);
+	});
 });
 
 describe('secrets', () => {
@@ -260,10 +281,4 @@ describe('helpers', () => {
 		expect(resolvePath(LOFIRMO_FUNCTIONS.sendContract, '{"credits":"/c"}')).toBe('/EnviarContrato');
 	});
 
-	it('accepts only complete PDFs', () => {
-		const body = '%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n';
-		expect(isPdf(Buffer.from(body))).toBe(true);
-		expect(isPdf(Buffer.from(body.slice(0, 20)))).toBe(false);
-		expect(isPdf(Buffer.from('[{"Res":"-6"}]'))).toBe(false);
-	});
 });
