@@ -13,7 +13,7 @@ it('quotes test/figures/latest.json exactly', () => {
 	expect(check(readme, latest).disagreements).toEqual([]);
 });
 
-it('has figures for every suite that runs without n8n', () => {
+it('has figures for every suite the README quotes', () => {
 	expect(QUOTES.map((quote) => quote.suite).filter((suite) => !latest[suite])).toEqual([]);
 });
 
