@@ -16,8 +16,10 @@ export function parseLofirmoReport(body: unknown): Record<string, unknown> {
 		}
 	}
 	if (Array.isArray(raw) && raw.length === 1) raw = raw[0];
-	if (raw && typeof raw === 'object' && !Array.isArray(raw)) fields = Object.fromEntries(Object.entries(raw));
-	else if (raw === undefined || raw === null || raw === '') errors.push({ field: 'body', error: 'The request had no body' });
+	if (raw && typeof raw === 'object' && !Array.isArray(raw))
+		fields = Object.fromEntries(Object.entries(raw));
+	else if (raw === undefined || raw === null || raw === '')
+		errors.push({ field: 'body', error: 'The request had no body' });
 
 	const get = (key: string): unknown => {
 		if (key in fields) return fields[key];
@@ -67,12 +69,21 @@ export function parseLofirmoReport(body: unknown): Record<string, unknown> {
 		return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
 	};
 	const spainToIso = (value: string): string | null => {
-		const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/.exec(value.trim());
+		const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/.exec(
+			value.trim(),
+		);
 		if (!m) return null;
 		const [year, month, day, hour, minute, second] = m.slice(1, 7).map((v) => Number(v ?? 0));
 		const naive = Date.UTC(year, month - 1, day, hour, minute, second);
 		const check = new Date(naive);
-		if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) return null;
+		if (
+			check.getUTCMonth() !== month - 1 ||
+			check.getUTCDate() !== day ||
+			hour > 23 ||
+			minute > 59 ||
+			second > 59
+		)
+			return null;
 		let instant = naive - (wallClockMs(naive) - naive);
 		instant = naive - (wallClockMs(instant) - instant);
 		return new Date(instant).toISOString();
@@ -81,7 +92,11 @@ export function parseLofirmoReport(body: unknown): Record<string, unknown> {
 		const value = text(key);
 		if (value === null || value.trim() === '') return [value, null];
 		const iso = spainToIso(value);
-		if (iso === null) errors.push({ field: key, error: `Not a date in the form YYYY-MM-DD HH:MM: "${preview(value)}"` });
+		if (iso === null)
+			errors.push({
+				field: key,
+				error: `Not a date in the form YYYY-MM-DD HH:MM: "${preview(value)}"`,
+			});
 		return [value, iso];
 	};
 	const json = (key: string): unknown => {
@@ -91,7 +106,10 @@ export function parseLofirmoReport(body: unknown): Record<string, unknown> {
 		try {
 			return JSON.parse(value);
 		} catch (error) {
-			errors.push({ field: key, error: `Not valid JSON: ${error instanceof Error ? error.message : String(error)}` });
+			errors.push({
+				field: key,
+				error: `Not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+			});
 			return value;
 		}
 	};
@@ -120,7 +138,9 @@ export function parseLofirmoReport(body: unknown): Record<string, unknown> {
 			signed: integer(get('NumFimados') === undefined ? 'NumFirmados' : 'NumFimados'),
 			reference: text('Referencia'),
 			signatureType: integer('TipoFirma'),
-			verificationUrl: contractId?.trim() ? `https://www.lofirmo.com/csv/${encodeURIComponent(contractId.trim())}` : null,
+			verificationUrl: contractId?.trim()
+				? `https://www.lofirmo.com/csv/${encodeURIComponent(contractId.trim())}`
+				: null,
 			raw: rawOut,
 			parseErrors: errors,
 		};
@@ -152,7 +172,8 @@ export function parseLofirmoReport(body: unknown): Record<string, unknown> {
 			parseErrors: errors,
 		};
 	}
-	if (service !== null) errors.push({ field: 'Servicio', error: `Unknown service "${preview(service)}"` });
+	if (service !== null)
+		errors.push({ field: 'Servicio', error: `Unknown service "${preview(service)}"` });
 	const statusKey = ['Resultado', 'Estado'].find((key) => get(key) !== undefined);
 	return {
 		event: 'unknown',

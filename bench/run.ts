@@ -16,7 +16,12 @@ import * as path from 'node:path';
 import { builtPackageContents, n8nInstall, REPO_ROOT, stopAll } from '../scripts/n8n-harness';
 import { startBenchN8n, type BenchN8n } from './lib/n8n';
 import { markdownTable, textTable, type ScenarioOutcome, type TableRow } from './lib/report';
-import { startSandboxProcess, SANDBOX_TOKEN, SANDBOX_USER, type SandboxProcess } from './lib/sandbox';
+import {
+	startSandboxProcess,
+	SANDBOX_TOKEN,
+	SANDBOX_USER,
+	type SandboxProcess,
+} from './lib/sandbox';
 import { MIB, ms, round } from './lib/stats';
 import { runActionScenario } from './scenarios/action';
 import { runPackageScenario } from './scenarios/package';
@@ -50,9 +55,15 @@ function parseArgs(argv: string[]): { quick: boolean; only: Set<Scenario> } {
 	for (const arg of argv) {
 		if (arg === '--quick') quick = true;
 		else if (arg.startsWith('--only=')) {
-			const names = arg.slice('--only='.length).split(',').map((s) => s.trim());
+			const names = arg
+				.slice('--only='.length)
+				.split(',')
+				.map((s) => s.trim());
 			const unknown = names.filter((n) => !(SCENARIOS as readonly string[]).includes(n));
-			if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; choose from ${SCENARIOS.join(', ')}`);
+			if (unknown.length)
+				throw new Error(
+					`unknown scenario(s) ${unknown.join(', ')}; choose from ${SCENARIOS.join(', ')}`,
+				);
 			only = new Set(names as Scenario[]);
 		} else throw new Error(`unknown argument ${arg} (use --quick, --only=${SCENARIOS.join(',')})`);
 	}
@@ -69,7 +80,8 @@ async function main(): Promise<number> {
 	const started = Date.now();
 	const install = n8nInstall(2);
 	const built = builtPackageContents();
-	if (built.missing.length) throw new Error(`dist/ lacks ${built.missing.join(', ')}: run npm run build first`);
+	if (built.missing.length)
+		throw new Error(`dist/ lacks ${built.missing.join(', ')}: run npm run build first`);
 
 	const cpus = os.cpus();
 	const machine = {
@@ -110,7 +122,9 @@ async function main(): Promise<number> {
 	process.once('SIGINT', onSignal);
 	process.once('SIGTERM', onSignal);
 	const watchdog = setTimeout(() => {
-		console.error(`\nbench: still running after ${WATCHDOG_MS / 60_000} minutes, stopping everything`);
+		console.error(
+			`\nbench: still running after ${WATCHDOG_MS / 60_000} minutes, stopping everything`,
+		);
 		void cleanup().then(() => process.exit(2));
 	}, WATCHDOG_MS);
 	watchdog.unref();
@@ -118,7 +132,10 @@ async function main(): Promise<number> {
 	try {
 		if (only.has('package')) {
 			log('\n4. Package cost');
-			outcomes.set('package', runPackageScenario({ requireReps: settings.package.requireReps, log }));
+			outcomes.set(
+				'package',
+				runPackageScenario({ requireReps: settings.package.requireReps, log }),
+			);
 		}
 
 		const needsN8n = only.has('action') || only.has('trigger') || only.has('pdf');
@@ -139,15 +156,27 @@ async function main(): Promise<number> {
 				...(only.has('action') ? actionWorkflows(sandbox.url) : []),
 				...(only.has('trigger') ? triggerWorkflows() : []),
 			];
-			log(`\nStarting n8n on port ${PORTS.n8nMain} (fresh data folder, ${workflows.length} workflows)…`);
-			n8n = await startBenchN8n({ name: 'main', port: PORTS.n8nMain, sandboxUrl: sandbox.url, workflows });
+			log(
+				`\nStarting n8n on port ${PORTS.n8nMain} (fresh data folder, ${workflows.length} workflows)…`,
+			);
+			n8n = await startBenchN8n({
+				name: 'main',
+				port: PORTS.n8nMain,
+				sandboxUrl: sandbox.url,
+				workflows,
+			});
 			log(`  ready in ${ms(n8n.handle.startupMs)} (pid ${n8n.handle.pid})`);
 			placement.n8n = `n8n ${install.n8nVersion} on Node ${machine.n8nNode}, regular mode, SQLite, task runners internal (Code nodes run in a runner child of n8n); ${n8n.handle.baseUrl} (data .n8n-cache/runs/bench-main, binary data: filesystem, the 2.x default)`;
 
 			if (only.has('pdf') && fileBytes !== null) {
 				log('\n3. Large PDF, filesystem binary mode (n8n 2.x default)');
 				pdfModes.push(
-					await runPdfMode(n8n, sandbox, { id: 'filesystem', label: 'filesystem (2.x default)' }, { ...settings.pdf, fileBytes, log }),
+					await runPdfMode(
+						n8n,
+						sandbox,
+						{ id: 'filesystem', label: 'filesystem (2.x default)' },
+						{ ...settings.pdf, fileBytes, log },
+					),
 				);
 			}
 			if (only.has('action')) {
@@ -155,17 +184,25 @@ async function main(): Promise<number> {
 				outcomes.set('action', await runActionScenario(n8n, sandbox, { ...settings.action, log }));
 			}
 			if (only.has('trigger')) {
-				log(`\n2. Trigger ingest (${settings.trigger.reports} reports at concurrency ${settings.trigger.concurrency})`);
+				log(
+					`\n2. Trigger ingest (${settings.trigger.reports} reports at concurrency ${settings.trigger.concurrency})`,
+				);
 				outcomes.set(
 					'trigger',
-					await runTriggerScenario(n8n, { ...settings.trigger, engine: "n8n 2.x's default expression engine", log }),
+					await runTriggerScenario(n8n, {
+						...settings.trigger,
+						engine: "n8n 2.x's default expression engine",
+						log,
+					}),
 				);
 			}
 			await n8n.stop();
 			n8n = undefined;
 
 			if (only.has('pdf') && fileBytes !== null) {
-				log(`\nStarting n8n on port ${PORTS.n8nMemory} with N8N_DEFAULT_BINARY_DATA_MODE=default (in-memory binary data)…`);
+				log(
+					`\nStarting n8n on port ${PORTS.n8nMemory} with N8N_DEFAULT_BINARY_DATA_MODE=default (in-memory binary data)…`,
+				);
 				n8n = await startBenchN8n({
 					name: 'pdf-memory',
 					port: PORTS.n8nMemory,
@@ -176,7 +213,12 @@ async function main(): Promise<number> {
 				placement.n8nMemoryMode = `a second n8n, same install, ${n8n.handle.baseUrl}, N8N_DEFAULT_BINARY_DATA_MODE=default (binary data kept in memory and in the execution data); started after the first one stopped`;
 				log('\n3. Large PDF, memory binary mode');
 				pdfModes.push(
-					await runPdfMode(n8n, sandbox, { id: 'memory', label: 'memory mode' }, { ...settings.pdf, fileBytes, log }),
+					await runPdfMode(
+						n8n,
+						sandbox,
+						{ id: 'memory', label: 'memory mode' },
+						{ ...settings.pdf, fileBytes, log },
+					),
 				);
 				await n8n.stop();
 				n8n = undefined;
@@ -197,7 +239,11 @@ async function main(): Promise<number> {
 				log('\n2. Trigger ingest, legacy expression engine');
 				outcomes.set(
 					'triggerLegacy',
-					await runTriggerScenario(n8n, { ...settings.trigger, engine: 'N8N_EXPRESSION_ENGINE=legacy', log }),
+					await runTriggerScenario(n8n, {
+						...settings.trigger,
+						engine: 'N8N_EXPRESSION_ENGINE=legacy',
+						log,
+					}),
 				);
 				await n8n.stop();
 				n8n = undefined;
@@ -223,10 +269,19 @@ async function main(): Promise<number> {
 		});
 	}
 
-	const order: Array<Scenario | 'triggerLegacy'> = ['action', 'trigger', 'triggerLegacy', 'pdf', 'package'];
+	const order: Array<Scenario | 'triggerLegacy'> = [
+		'action',
+		'trigger',
+		'triggerLegacy',
+		'pdf',
+		'package',
+	];
 	const rows: TableRow[] = order.flatMap((s) => outcomes.get(s)?.rows ?? []);
 	const warnings = order.flatMap((s) => outcomes.get(s)?.warnings ?? []);
-	if (failure) warnings.unshift(`the bench stopped early: ${failure instanceof Error ? failure.message : String(failure)}`);
+	if (failure)
+		warnings.unshift(
+			`the bench stopped early: ${failure instanceof Error ? failure.message : String(failure)}`,
+		);
 	const durationMs = Date.now() - started;
 	const results = {
 		schema: 1,
@@ -237,7 +292,9 @@ async function main(): Promise<number> {
 		machine: { ...machine, loadAverage1mAtEnd: round(os.loadavg()[0], 2) },
 		placement,
 		settings,
-		results: Object.fromEntries(order.filter((s) => outcomes.has(s)).map((s) => [s, outcomes.get(s)!.json])),
+		results: Object.fromEntries(
+			order.filter((s) => outcomes.has(s)).map((s) => [s, outcomes.get(s)!.json]),
+		),
 		warnings,
 		table: rows,
 	};
@@ -252,7 +309,9 @@ async function main(): Promise<number> {
 	log(machineLine(results.machine));
 	log(ratioNote());
 	for (const warning of warnings) log(`WARNING: ${warning}`);
-	log(`\nWrote bench/results/${base}.json and ${base}.md in ${ms(durationMs)} (${(durationMs / 60_000).toFixed(1)} min).`);
+	log(
+		`\nWrote bench/results/${base}.json and ${base}.md in ${ms(durationMs)} (${(durationMs / 60_000).toFixed(1)} min).`,
+	);
 	if (failure) {
 		console.error(failure instanceof Error ? failure.stack : failure);
 		return 1;
@@ -260,7 +319,16 @@ async function main(): Promise<number> {
 	return 0;
 }
 
-function machineLine(m: { cpuModel: string; cores: number; ramGiB: number; benchNode: string; n8nNode: string; n8nVersion: string; date: string; os: string }): string {
+function machineLine(m: {
+	cpuModel: string;
+	cores: number;
+	ramGiB: number;
+	benchNode: string;
+	n8nNode: string;
+	n8nVersion: string;
+	date: string;
+	os: string;
+}): string {
 	return `Machine: ${m.cores} × ${m.cpuModel}, ${m.ramGiB} GiB RAM, ${m.os}; n8n ${m.n8nVersion} on Node ${m.n8nNode}, bench and sandbox on Node ${m.benchNode}; ${m.date}`;
 }
 
@@ -274,7 +342,12 @@ function ratioNote(): string {
 }
 
 function markdown(
-	results: { machine: Parameters<typeof machineLine>[0]; durationMs: number; quick: boolean; complete: boolean },
+	results: {
+		machine: Parameters<typeof machineLine>[0];
+		durationMs: number;
+		quick: boolean;
+		complete: boolean;
+	},
 	rows: TableRow[],
 	warnings: string[],
 ): string {
@@ -293,7 +366,9 @@ function markdown(
 main().then(
 	(code) => process.exit(code),
 	(error: unknown) => {
-		console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+		console.error(
+			`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+		);
 		process.exit(1);
 	},
 );

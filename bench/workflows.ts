@@ -38,7 +38,11 @@ interface NodeJson {
 }
 
 function workflow(id: string, name: string, webhookPath: string, chain: NodeJson[]): BenchWorkflow {
-	const nodes = chain.map((node, index) => ({ id: randomUUID(), position: [index * 240, 0], ...node }));
+	const nodes = chain.map((node, index) => ({
+		id: randomUUID(),
+		position: [index * 240, 0],
+		...node,
+	}));
 	const connections: Record<string, unknown> = {};
 	for (let i = 0; i + 1 < chain.length; i++) {
 		connections[chain[i].name] = { main: [[{ node: chain[i + 1].name, type: 'main', index: 0 }]] };
@@ -48,7 +52,16 @@ function workflow(id: string, name: string, webhookPath: string, chain: NodeJson
 		id,
 		name,
 		webhookPath,
-		json: { id, name, active: false, settings: { executionOrder: 'v1' }, tags: [], pinData: {}, nodes, connections },
+		json: {
+			id,
+			name,
+			active: false,
+			settings: { executionOrder: 'v1' },
+			tags: [],
+			pinData: {},
+			nodes,
+			connections,
+		},
 	};
 }
 
@@ -109,7 +122,8 @@ function sendContractNode(variant: ActionVariant, sandboxUrl: string): NodeJson 
 			contentType: 'json',
 			specifyBody: 'json',
 			// the body our node sends for one signer with a name and an email
-			jsonBody: '={{ { "Firmantes": [{ "Nombre": $json.name, "Email": $json.email }], "Resp": "JSON" } }}',
+			jsonBody:
+				'={{ { "Firmantes": [{ "Nombre": $json.name, "Email": $json.email }], "Resp": "JSON" } }}',
 			options: variant === 'httpBatch' ? { batching: BATCHING } : {},
 		},
 		credentials: { httpBasicAuth: CREDENTIALS.basicAuth },
@@ -151,37 +165,57 @@ export const TRIGGER_WORKFLOW_IDS: Record<TriggerVariant, string> = {
 	bareWebhook: 'benchTrigBare',
 };
 
-export const TRIGGER_NODE = { ours: 'Lofirmo Trigger', webhookCode: 'Parse report', bareWebhook: 'Webhook' } as const;
+export const TRIGGER_NODE = {
+	ours: 'Lofirmo Trigger',
+	webhookCode: 'Parse report',
+	bareWebhook: 'Webhook',
+} as const;
 
 export function triggerWorkflows(): BenchWorkflow[] {
 	const webhookId = randomUUID();
-	const ours = workflow(TRIGGER_WORKFLOW_IDS.ours, 'Bench: Lofirmo Trigger', `${webhookId}/lofirmo`, [
-		{
-			name: TRIGGER_NODE.ours,
-			type: 'n8n-nodes-lofirmo.lofirmoTrigger',
-			typeVersion: 1,
-			webhookId,
-			parameters: {
-				authentication: 'none',
-				events: ['contractStatusChanged', 'identityVerificationStatusChanged'],
-				statusCodes: [],
-				otherStatusCodes: '',
-				downloadPdf: false,
+	const ours = workflow(
+		TRIGGER_WORKFLOW_IDS.ours,
+		'Bench: Lofirmo Trigger',
+		`${webhookId}/lofirmo`,
+		[
+			{
+				name: TRIGGER_NODE.ours,
+				type: 'n8n-nodes-lofirmo.lofirmoTrigger',
+				typeVersion: 1,
+				webhookId,
+				parameters: {
+					authentication: 'none',
+					events: ['contractStatusChanged', 'identityVerificationStatusChanged'],
+					statusCodes: [],
+					otherStatusCodes: '',
+					downloadPdf: false,
+				},
 			},
-		},
-	]);
+		],
+	);
 	const codePath = 'bench-trigger-webhook-code';
-	const webhookCode = workflow(TRIGGER_WORKFLOW_IDS.webhookCode, 'Bench: Webhook + Code parsing', codePath, [
-		webhookNode(codePath),
-		{
-			name: TRIGGER_NODE.webhookCode,
-			type: 'n8n-nodes-base.code',
-			typeVersion: CODE_VERSION,
-			parameters: { mode: 'runOnceForAllItems', language: 'javaScript', jsCode: codeNodeSource() },
-		},
-	]);
+	const webhookCode = workflow(
+		TRIGGER_WORKFLOW_IDS.webhookCode,
+		'Bench: Webhook + Code parsing',
+		codePath,
+		[
+			webhookNode(codePath),
+			{
+				name: TRIGGER_NODE.webhookCode,
+				type: 'n8n-nodes-base.code',
+				typeVersion: CODE_VERSION,
+				parameters: {
+					mode: 'runOnceForAllItems',
+					language: 'javaScript',
+					jsCode: codeNodeSource(),
+				},
+			},
+		],
+	);
 	const barePath = 'bench-trigger-bare';
-	const bare = workflow(TRIGGER_WORKFLOW_IDS.bareWebhook, 'Bench: bare Webhook', barePath, [webhookNode(barePath)]);
+	const bare = workflow(TRIGGER_WORKFLOW_IDS.bareWebhook, 'Bench: bare Webhook', barePath, [
+		webhookNode(barePath),
+	]);
 	return [ours, webhookCode, bare];
 }
 
@@ -191,7 +225,10 @@ export function triggerWorkflows(): BenchWorkflow[] {
 
 export type PdfVariant = 'ours' | 'http';
 
-export const PDF_WORKFLOW_IDS: Record<PdfVariant, string> = { ours: 'benchPdfOurs', http: 'benchPdfHttp' };
+export const PDF_WORKFLOW_IDS: Record<PdfVariant, string> = {
+	ours: 'benchPdfOurs',
+	http: 'benchPdfHttp',
+};
 
 export function pdfWorkflows(sandboxUrl: string): BenchWorkflow[] {
 	const oursPath = 'bench-pdf-ours';

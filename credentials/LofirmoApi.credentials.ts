@@ -64,7 +64,10 @@ export class LofirmoApi implements ICredentialType {
 	// than the request itself when a node sends thousands of items.
 	authenticate: IAuthenticate = async (credentials, requestOptions) => ({
 		...requestOptions,
-		auth: { username: String(credentials.apiUser ?? ''), password: String(credentials.apiToken ?? '') },
+		auth: {
+			username: String(credentials.apiUser ?? ''),
+			password: String(credentials.apiToken ?? ''),
+		},
 	});
 
 	// A real call to the credits function: it costs nothing and fails with 401 on a wrong user or token. Its path
@@ -88,7 +91,8 @@ export class LofirmoApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 401,
-					message: 'Lofirmo refused this API User and API Token: copy both again from Your Data → Configure Account',
+					message:
+						'Lofirmo refused this API User and API Token: copy both again from Your Data → Configure Account',
 				},
 			},
 		],

@@ -12,7 +12,8 @@ function numberFromEnv(name, fallback) {
 	const text = process.env[name];
 	if (text === undefined || text === '') return fallback;
 	const value = Number(text);
-	if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, not "${text}"`);
+	if (!Number.isFinite(value) || value < 0)
+		throw new Error(`${name} must be a non-negative number, not "${text}"`);
 	return value;
 }
 
@@ -27,7 +28,9 @@ function main() {
 	const webhook = env.SANDBOX_WEBHOOK_URL
 		? {
 				url: env.SANDBOX_WEBHOOK_URL,
-				format: /** @type {import('./webhooks').WebhookFormat} */ (env.SANDBOX_WEBHOOK_FORMAT || 'json'),
+				format: /** @type {import('./webhooks').WebhookFormat} */ (
+					env.SANDBOX_WEBHOOK_FORMAT || 'json'
+				),
 				auth: env.SANDBOX_WEBHOOK_USER
 					? { user: env.SANDBOX_WEBHOOK_USER, password: env.SANDBOX_WEBHOOK_PASSWORD ?? '' }
 					: undefined,
@@ -38,7 +41,8 @@ function main() {
 	sandbox.start(port).then(
 		({ url }) => {
 			// a custom token stays off the screen; the default one is public anyway
-			const token = account.token === DEFAULT_TOKEN ? DEFAULT_TOKEN : '(the value of SANDBOX_TOKEN)';
+			const token =
+				account.token === DEFAULT_TOKEN ? DEFAULT_TOKEN : '(the value of SANDBOX_TOKEN)';
 			console.log(
 				[
 					`Lofirmo sandbox listening on ${url}`,

@@ -7,8 +7,16 @@ const { ControlError } = require('./codes');
 
 /** @type {{ method: string, pattern: RegExp, action: Action }[]} */
 const ROUTES = [
-	{ method: 'POST', pattern: /^\/contracts\/([^/]+)\/sign$/, action: (sb, id) => sb.signContract(id) },
-	{ method: 'POST', pattern: /^\/contracts\/([^/]+)\/certify$/, action: (sb, id) => sb.certifyContract(id) },
+	{
+		method: 'POST',
+		pattern: /^\/contracts\/([^/]+)\/sign$/,
+		action: (sb, id) => sb.signContract(id),
+	},
+	{
+		method: 'POST',
+		pattern: /^\/contracts\/([^/]+)\/certify$/,
+		action: (sb, id) => sb.certifyContract(id),
+	},
 	{
 		method: 'POST',
 		pattern: /^\/contracts\/([^/]+)\/status$/,
@@ -18,7 +26,8 @@ const ROUTES = [
 		method: 'POST',
 		pattern: /^\/identity\/([^/]+)\/complete$/,
 		// the score is checked by the state, whatever its type
-		action: (sb, id, body) => sb.completeIdentity(id, { score: /** @type {number} */ (field(body, 'score')) }),
+		action: (sb, id, body) =>
+			sb.completeIdentity(id, { score: /** @type {number} */ (field(body, 'score')) }),
 	},
 	{
 		method: 'POST',
@@ -28,7 +37,8 @@ const ROUTES = [
 	{
 		method: 'POST',
 		pattern: /^\/webhook$/,
-		action: (sb, _id, body) => sb.setWebhook(/** @type {import('./webhooks').WebhookOptions | null} */ (body ?? null)),
+		action: (sb, _id, body) =>
+			sb.setWebhook(/** @type {import('./webhooks').WebhookOptions | null} */ (body ?? null)),
 	},
 	{
 		method: 'GET',
@@ -103,7 +113,9 @@ function decode(segment) {
  * @param {string} name
  */
 function field(body, name) {
-	return typeof body === 'object' && body !== null ? /** @type {Record<string, unknown>} */ (body)[name] : undefined;
+	return typeof body === 'object' && body !== null
+		? /** @type {Record<string, unknown>} */ (body)[name]
+		: undefined;
 }
 
 module.exports = { handleControl };

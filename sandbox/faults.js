@@ -18,17 +18,30 @@ const { ControlError, FUNCTION_KEYS } = require('./codes');
 /** @typedef {{ fn: string, type: FaultType, status: number, ms: number, res: string, times: number }} Fault */
 
 /** @type {FaultType[]} */
-const TYPES = ['status', 'delay', 'drop', 'truncate', 'truncate-complete', 'notpdf', 'negative', 'unauthorized'];
+const TYPES = [
+	'status',
+	'delay',
+	'drop',
+	'truncate',
+	'truncate-complete',
+	'notpdf',
+	'negative',
+	'unauthorized',
+];
 
 /**
  * @param {unknown} value
  * @returns {Fault}
  */
 function fault(value) {
-	if (typeof value !== 'object' || value === null) throw new ControlError(400, 'fault: expected an object');
+	if (typeof value !== 'object' || value === null)
+		throw new ControlError(400, 'fault: expected an object');
 	const options = /** @type {Record<string, unknown>} */ (value);
 	const { fn = '*', type, status = 503, ms = 1000, res = '-2', times = 1 } = options;
-	if (typeof fn !== 'string' || (fn !== '*' && !(/** @type {string[]} */ (FUNCTION_KEYS).includes(fn)))) {
+	if (
+		typeof fn !== 'string' ||
+		(fn !== '*' && !(/** @type {string[]} */ (FUNCTION_KEYS).includes(fn)))
+	) {
 		throw new ControlError(400, `fault.fn: must be '*' or one of ${FUNCTION_KEYS.join(', ')}`);
 	}
 	if (typeof type !== 'string' || !(/** @type {string[]} */ (TYPES).includes(type))) {
@@ -37,12 +50,20 @@ function fault(value) {
 	if (!Number.isInteger(status) || Number(status) < 100 || Number(status) > 599) {
 		throw new ControlError(400, 'fault.status: must be an HTTP status 100-599');
 	}
-	if (typeof ms !== 'number' || !(ms >= 0)) throw new ControlError(400, 'fault.ms: must be a number of milliseconds');
+	if (typeof ms !== 'number' || !(ms >= 0))
+		throw new ControlError(400, 'fault.ms: must be a number of milliseconds');
 	if (typeof res !== 'string') throw new ControlError(400, 'fault.res: must be a string');
 	if (!Number.isInteger(times) || Number(times) < 1) {
 		throw new ControlError(400, 'fault.times: must be a positive integer');
 	}
-	return { fn, type: /** @type {FaultType} */ (type), status: Number(status), ms, res, times: Number(times) };
+	return {
+		fn,
+		type: /** @type {FaultType} */ (type),
+		status: Number(status),
+		ms,
+		res,
+		times: Number(times),
+	};
 }
 
 class FaultQueue {

@@ -8,7 +8,13 @@ const { ApiError, RES } = require('./codes');
  * Array and object parameters. In form bodies they arrive JSON-encoded, and the vendor's own JSON example encodes
  * them too, so a string here is decoded whatever the content type. Only these: a `Mensaje` may start with `[LINK]`.
  */
-const STRUCTURED = new Set(['firmantes', 'firmasemisor', 'documentos', 'documentossolicitados', 'personalizacion']);
+const STRUCTURED = new Set([
+	'firmantes',
+	'firmasemisor',
+	'documentos',
+	'documentossolicitados',
+	'personalizacion',
+]);
 
 const PHONE = /^\d{6,15}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -51,7 +57,8 @@ function parseParams(contentType, body) {
  */
 function parseJsonObject(text) {
 	const value = decodeJson(text);
-	if (!isObject(value)) throw new ApiError(RES.INVALID, 'Body: expected a JSON object of parameters');
+	if (!isObject(value))
+		throw new ApiError(RES.INVALID, 'Body: expected a JSON object of parameters');
 	return value;
 }
 
@@ -108,7 +115,8 @@ function string(params, name, rules = {}) {
 		if (rules.required) throw invalid(name, 'required');
 		return undefined;
 	}
-	if (typeof value !== 'string' && typeof value !== 'number') throw invalid(name, 'must be a string');
+	if (typeof value !== 'string' && typeof value !== 'number')
+		throw invalid(name, 'must be a string');
 	const text = String(value);
 	if (rules.max !== undefined && text.length > rules.max) {
 		throw invalid(name, `at most ${rules.max} characters (got ${text.length})`);
@@ -129,8 +137,10 @@ function integer(params, name, rules = {}) {
 	if (typeof value === 'number') number = value;
 	else if (typeof value === 'string' && INTEGER.test(value)) number = Number(value);
 	if (!Number.isInteger(number)) throw invalid(name, 'must be an integer');
-	if (rules.min !== undefined && number < rules.min) throw invalid(name, `must be at least ${rules.min}`);
-	if (rules.max !== undefined && number > rules.max) throw invalid(name, `must be at most ${rules.max}`);
+	if (rules.min !== undefined && number < rules.min)
+		throw invalid(name, `must be at least ${rules.min}`);
+	if (rules.max !== undefined && number > rules.max)
+		throw invalid(name, `must be at most ${rules.max}`);
 	return number;
 }
 
@@ -159,7 +169,9 @@ function date(params, name, withTime) {
 	const text = string(params, name);
 	if (text === undefined) return undefined;
 	const format = withTime ? 'YYYY-MM-DD HH:MM' : 'YYYY-MM-DD';
-	const match = (withTime ? /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})$/ : /^(\d{4})-(\d{2})-(\d{2})$/).exec(text);
+	const match = (
+		withTime ? /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})$/ : /^(\d{4})-(\d{2})-(\d{2})$/
+	).exec(text);
 	if (!match) throw invalid(name, `must be a date ${format}`);
 	const [year, month, day, hour = 0, minute = 0] = match.slice(1).map(Number);
 	const parsed = new Date(Date.UTC(year, month - 1, day, hour, minute));
@@ -221,7 +233,8 @@ function phone(params, name, owner) {
  */
 function message(params) {
 	const text = string(params, 'Mensaje');
-	if (text !== undefined && !text.includes('[LINK]')) throw invalid('Mensaje', 'must contain the [LINK] tag');
+	if (text !== undefined && !text.includes('[LINK]'))
+		throw invalid('Mensaje', 'must contain the [LINK] tag');
 	return text;
 }
 
@@ -238,22 +251,28 @@ function checkSendContract(params) {
 		if (string(signer, 'Nombre') === undefined) throw invalid(`${owner}.Nombre`, 'required');
 		const email = string(signer, 'Email');
 		const mobile = phone(signer, 'Telefono', owner);
-		if (email === undefined && mobile === undefined) throw invalid(owner, 'needs an Email or a Telefono');
-		if (email !== undefined && !EMAIL.test(email)) throw invalid(`${owner}.Email`, 'not an email address');
+		if (email === undefined && mobile === undefined)
+			throw invalid(owner, 'needs an Email or a Telefono');
+		if (email !== undefined && !EMAIL.test(email))
+			throw invalid(`${owner}.Email`, 'not an email address');
 	});
 
 	string(params, 'Flujotrabajo');
 	objects(array(params, 'Firmasemisor') ?? [], 'Firmasemisor').forEach((signature, index) => {
-		if (string(signature, 'ID') === undefined) throw invalid(`Firmasemisor[${index}].ID`, 'required');
+		if (string(signature, 'ID') === undefined)
+			throw invalid(`Firmasemisor[${index}].ID`, 'required');
 	});
 	const documents = objects(array(params, 'Documentos') ?? [], 'Documentos');
-	objects(array(params, 'Documentossolicitados') ?? [], 'Documentossolicitados').forEach((request, index) => {
-		const owner = `Documentossolicitados[${index}]`;
-		if (string(request, 'Texto') === undefined) throw invalid(`${owner}.Texto`, 'required');
-		integer(request, 'Firmante', { min: 0, max: signers.length - 1 });
-	});
+	objects(array(params, 'Documentossolicitados') ?? [], 'Documentossolicitados').forEach(
+		(request, index) => {
+			const owner = `Documentossolicitados[${index}]`;
+			if (string(request, 'Texto') === undefined) throw invalid(`${owner}.Texto`, 'required');
+			integer(request, 'Firmante', { min: 0, max: signers.length - 1 });
+		},
+	);
 	const customisation = get(params, 'Personalizacion');
-	if (customisation !== undefined && !isObject(customisation)) throw invalid('Personalizacion', 'must be a JSON object');
+	if (customisation !== undefined && !isObject(customisation))
+		throw invalid('Personalizacion', 'must be a JSON object');
 	integer(params, 'Tipofirma', { min: 1, max: 4 });
 	string(params, 'Remitente', { max: 11 });
 	message(params);
@@ -270,7 +289,8 @@ function checkSendContract(params) {
 	choice(params, 'Idioma', ['ES', 'PT', 'EN']);
 	const min = integer(params, 'Minimocheck', { min: 0 });
 	const max = integer(params, 'Maximocheck', { min: 0 });
-	if (min !== undefined && max !== undefined && min > max) throw invalid('Minimocheck', 'must not exceed Maximocheck');
+	if (min !== undefined && max !== undefined && min > max)
+		throw invalid('Minimocheck', 'must not exceed Maximocheck');
 	return { signers: signers.length, documents: documents.length };
 }
 
@@ -284,7 +304,11 @@ function checkSendIdentity(params) {
 	if (mobile === undefined) throw invalid('Telefono', 'required');
 	message(params);
 	string(params, 'Remitente', { max: 11 });
-	return { phone: mobile, dni: string(params, 'Dni') ?? '', scheduledAt: date(params, 'Fecha', true) };
+	return {
+		phone: mobile,
+		dni: string(params, 'Dni') ?? '',
+		scheduledAt: date(params, 'Fecha', true),
+	};
 }
 
 module.exports = { parseParams, string, choice, checkSendContract, checkSendIdentity };

@@ -91,12 +91,16 @@ class Sandbox {
 	constructor(options = {}) {
 		const { contractPerSigner = 1, identity = 1 } = options.costs ?? {};
 		this.#state = new SandboxState({
-			accounts: options.accounts ?? [{ user: 'sandbox-user', token: 'sandbox-token', credits: 1000 }],
+			accounts: options.accounts ?? [
+				{ user: 'sandbox-user', token: 'sandbox-token', credits: 1000 },
+			],
 			costs: { contractPerSigner, identity },
 			pdfPadBytes: options.pdfPadBytes ?? 0,
 		});
 		this.#routes = functionRoutes(options.paths);
-		this.#log = options.quiet ? () => {} : (/** @type {string} */ line) => console.log(`[sandbox] ${line}`);
+		this.#log = options.quiet
+			? () => {}
+			: (/** @type {string} */ line) => console.log(`[sandbox] ${line}`);
 		this.#initialWebhook = webhookConfig(options.webhook);
 		this.#webhook = this.#initialWebhook;
 	}
@@ -219,8 +223,12 @@ class Sandbox {
 			.then((delivery) => {
 				if (generation === this.#generation) this.webhookDeliveries.push(delivery);
 				const code = payload.Resultado ?? payload.Estado;
-				this.#log(`webhook ${payload.Servicio} ${code} -> ${config.url} ${delivery.status ?? delivery.error}`);
-				return delivery.error ? { status: delivery.status, error: delivery.error } : { status: delivery.status };
+				this.#log(
+					`webhook ${payload.Servicio} ${code} -> ${config.url} ${delivery.status ?? delivery.error}`,
+				);
+				return delivery.error
+					? { status: delivery.status, error: delivery.error }
+					: { status: delivery.status };
 			});
 		this.#webhookQueue = delivered;
 		return delivered;
@@ -235,11 +243,14 @@ class Sandbox {
 		// the raw path, not a parsed URL: a base URL with a trailing slash makes paths like //GetCreditos
 		const path = (req.url ?? '/').split('?')[0];
 		try {
-			if (path === '/_sandbox' || path.startsWith('/_sandbox/')) await this.#handleControl(req, res, path, started);
+			if (path === '/_sandbox' || path.startsWith('/_sandbox/'))
+				await this.#handleControl(req, res, path, started);
 			else await this.#handleApi(req, res, path, started);
 		} catch (error) {
 			// a sandbox bug, not a vendor behaviour: make it loud
-			this.#log(`${req.method} ${path} failed: ${error instanceof Error ? error.stack : String(error)}`);
+			this.#log(
+				`${req.method} ${path} failed: ${error instanceof Error ? error.stack : String(error)}`,
+			);
 			if (res.headersSent) res.destroy();
 			else res.writeHead(500, { 'Content-Type': 'text/plain' }).end('sandbox internal error');
 		}
@@ -253,7 +264,12 @@ class Sandbox {
 	 */
 	async #handleControl(req, res, path, started) {
 		const body = await readBody(req);
-		const { status, answer } = await handleControl(this, req.method ?? '', path.slice('/_sandbox'.length), body);
+		const { status, answer } = await handleControl(
+			this,
+			req.method ?? '',
+			path.slice('/_sandbox'.length),
+			body,
+		);
 		res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer));
 		this.#log(`${req.method} ${path} ${status} ${elapsed(started)}`);
 	}
@@ -317,10 +333,15 @@ class Sandbox {
 		};
 
 		if (!body) {
-			return finish(errorResponse(413, RES.TOO_LARGE, `Body: larger than ${MAX_BODY_BYTES} bytes`, { Connection: 'close' }));
+			return finish(
+				errorResponse(413, RES.TOO_LARGE, `Body: larger than ${MAX_BODY_BYTES} bytes`, {
+					Connection: 'close',
+				}),
+			);
 		}
 		if (!fn) return finish(errorResponse(404, RES.NO_FUNCTION, `Unknown function "${name}"`));
-		if (method !== 'POST') return finish(errorResponse(405, RES.METHOD, 'Only POST is allowed', { Allow: 'POST' }));
+		if (method !== 'POST')
+			return finish(errorResponse(405, RES.METHOD, 'Only POST is allowed', { Allow: 'POST' }));
 
 		const fault = this.#faults.take(fn);
 		if (fault) record.fault = fault.type;
@@ -335,7 +356,10 @@ class Sandbox {
 					res: null,
 				});
 			case 'notpdf':
-				return finish({ ...errorResponse(200, RES.STATE, 'injected: no PDF'), contentType: 'text/plain' });
+				return finish({
+					...errorResponse(200, RES.STATE, 'injected: no PDF'),
+					contentType: 'text/plain',
+				});
 			case 'negative':
 				return finish(errorResponse(200, fault.res, 'injected'));
 			case 'unauthorized':
@@ -366,7 +390,10 @@ class Sandbox {
 		try {
 			const resp = string(params, 'Resp');
 			if (resp !== undefined && resp.toUpperCase() !== 'JSON') {
-				throw new ApiError(RES.INVALID, 'Resp: the sandbox answers JSON only (or the old format without Resp)');
+				throw new ApiError(
+					RES.INVALID,
+					'Resp: the sandbox answers JSON only (or the old format without Resp)',
+				);
 			}
 			outcome = this.#state.call(fn, account, params);
 		} catch (error) {
@@ -395,11 +422,15 @@ function functionRoutes(paths = {}) {
 	/** @type {Record<string, string | undefined>} */
 	const names = { ...DEFAULT_FUNCTION_NAMES, ...paths };
 	const unknown = Object.keys(paths).filter((key) => !(key in DEFAULT_FUNCTION_NAMES));
-	if (unknown.length) throw new Error(`createSandbox: unknown function keys in paths: ${unknown.join(', ')}`);
+	if (unknown.length)
+		throw new Error(`createSandbox: unknown function keys in paths: ${unknown.join(', ')}`);
 	/** @type {Map<string, FunctionKey>} */
 	const routes = new Map();
 	for (const key of FUNCTION_KEYS) {
-		const name = String(names[key] ?? '').split('/').filter(Boolean).pop();
+		const name = String(names[key] ?? '')
+			.split('/')
+			.filter(Boolean)
+			.pop();
 		if (!name) throw new Error(`createSandbox: paths.${key} must name a function`);
 		routes.set(name.toLowerCase(), key);
 	}
@@ -435,9 +466,19 @@ function readBody(req) {
 function answer(params, fields) {
 	const res = fields.Res ?? null;
 	if (params.resp === undefined || params.resp === null || params.resp === '') {
-		return { status: 200, contentType: 'text/plain; charset=utf-8', chunks: [Buffer.from(`Res=${res}\n`)], res };
+		return {
+			status: 200,
+			contentType: 'text/plain; charset=utf-8',
+			chunks: [Buffer.from(`Res=${res}\n`)],
+			res,
+		};
 	}
-	return { status: 200, contentType: 'application/json', chunks: [Buffer.from(JSON.stringify([fields]))], res };
+	return {
+		status: 200,
+		contentType: 'application/json',
+		chunks: [Buffer.from(JSON.stringify([fields]))],
+		res,
+	};
 }
 
 /**
@@ -464,7 +505,11 @@ function send(res, response, cut) {
 	const cutting = cut === 'truncate' || cut === 'truncate-complete';
 	const chunks = cutting ? firstBytes(response.chunks, Math.floor(total / 2)) : response.chunks;
 	const length = cut === 'truncate-complete' ? Math.floor(total / 2) : total;
-	res.writeHead(response.status, { ...response.headers, 'Content-Type': response.contentType, 'Content-Length': length });
+	res.writeHead(response.status, {
+		...response.headers,
+		'Content-Type': response.contentType,
+		'Content-Length': length,
+	});
 	if (cut === 'truncate') {
 		res.flushHeaders();
 		const last = chunks.pop() ?? Buffer.alloc(0);
@@ -500,11 +545,17 @@ function firstBytes(chunks, count) {
  * @param {string} took
  */
 function logLine(record, response, took) {
-	const who = record.auth === 'ok' ? `user ${record.user}` : record.auth === 'missing' ? 'no auth' : 'bad auth';
+	const who =
+		record.auth === 'ok'
+			? `user ${record.user}`
+			: record.auth === 'missing'
+				? 'no auth'
+				: 'bad auth';
 	let outcome = 'dropped';
 	if (response) {
 		const bytes = response.chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-		const detail = record.res === null ? `${response.contentType} ${bytes} bytes` : `Res=${record.res}`;
+		const detail =
+			record.res === null ? `${response.contentType} ${bytes} bytes` : `Res=${record.res}`;
 		outcome = `${response.status} ${detail}`;
 	}
 	const fault = record.fault ? ` fault=${record.fault}` : '';

@@ -103,7 +103,8 @@ class SandboxState {
 	constructor({ accounts, costs, pdfPadBytes }) {
 		if (accounts.length === 0) throw new Error('createSandbox: accounts must not be empty');
 		for (const account of accounts) {
-			if (!account.user || !account.token) throw new Error('createSandbox: each account needs a user and a token');
+			if (!account.user || !account.token)
+				throw new Error('createSandbox: each account needs a user and a token');
 			this.#tokens.set(account.user, digest(account.token));
 		}
 		this.#initialAccounts = accounts;
@@ -118,7 +119,8 @@ class SandboxState {
 		this.identities.clear();
 		this.#ids.clear();
 		this.accounts.clear();
-		for (const { user, credits = 1000 } of this.#initialAccounts) this.accounts.set(user, { user, credits });
+		for (const { user, credits = 1000 } of this.#initialAccounts)
+			this.accounts.set(user, { user, credits });
 	}
 
 	/**
@@ -144,7 +146,12 @@ class SandboxState {
 		const user = decoded.slice(0, colon);
 		const expected = this.#tokens.get(user);
 		const account = this.accounts.get(user);
-		if (colon < 0 || !expected || !account || !crypto.timingSafeEqual(expected, digest(decoded.slice(colon + 1)))) {
+		if (
+			colon < 0 ||
+			!expected ||
+			!account ||
+			!crypto.timingSafeEqual(expected, digest(decoded.slice(colon + 1)))
+		) {
 			return { auth: 'bad', account: null };
 		}
 		return { auth: 'ok', account };
@@ -225,7 +232,10 @@ class SandboxState {
 		const today = spainTime().slice(0, 10);
 		if (contract.continues.day !== today) contract.continues = { day: today, count: 0 };
 		if (contract.continues.count >= 2) {
-			throw new ApiError(RES.LIMIT, 'Contratoid: the flow of this contract was already continued 2 times today');
+			throw new ApiError(
+				RES.LIMIT,
+				'Contratoid: the flow of this contract was already continued 2 times today',
+			);
 		}
 		contract.continues.count += 1;
 		return { fields: { Res: RES.OK } };
@@ -241,7 +251,10 @@ class SandboxState {
 		const contract = this.#findContract(account, params);
 		if (isFinished(contract)) throw finishedError(contract);
 		contract.status = STATUS.CONTRACT_CANCELLED;
-		return { fields: { Res: RES.OK, Cred: String(account.credits) }, report: contractReport(contract) };
+		return {
+			fields: { Res: RES.OK, Cred: String(account.credits) },
+			report: contractReport(contract),
+		};
 	}
 
 	/**
@@ -273,7 +286,10 @@ class SandboxState {
 		const doc = (choice(params, 'Doc', ['CERTIFICADO', 'FIRMANTE']) ?? 'CERTIFICADO').toUpperCase();
 		const contract = this.#findContract(account, params);
 		if (contract.status !== STATUS.CONTRACT_CERTIFIED) {
-			throw new ApiError(RES.STATE, `Contratoid: not certified yet (Estado ${contract.status}); PDFs come at 1014`);
+			throw new ApiError(
+				RES.STATE,
+				`Contratoid: not certified yet (Estado ${contract.status}); PDFs come at 1014`,
+			);
 		}
 		const title = doc === 'CERTIFICADO' ? 'Contract certificate' : 'Signed document';
 		return {
@@ -331,9 +347,13 @@ class SandboxState {
 	#downloadIdentityCertificate(account, params) {
 		const id = string(params, 'Id', { required: true }) ?? '';
 		const request = this.identities.get(id);
-		if (!request || request.user !== account.user) throw new ApiError(RES.UNKNOWN, `Id: no identity request ${id}`);
+		if (!request || request.user !== account.user)
+			throw new ApiError(RES.UNKNOWN, `Id: no identity request ${id}`);
 		if (request.status !== STATUS.IDENTITY_CERTIFIED) {
-			throw new ApiError(RES.STATE, `Id: certificate not ready (Estado ${request.status}); it is ready at 5100`);
+			throw new ApiError(
+				RES.STATE,
+				`Id: certificate not ready (Estado ${request.status}); it is ready at 5100`,
+			);
 		}
 		return {
 			pdf: {
@@ -354,8 +374,10 @@ class SandboxState {
 	 */
 	signContract(id) {
 		const contract = this.#controlContract(id);
-		if (isFinished(contract)) throw new ControlError(409, `contract ${id} is finished (Estado ${contract.status})`);
-		if (contract.signed >= contract.signers) throw new ControlError(409, `every signer of contract ${id} has signed`);
+		if (isFinished(contract))
+			throw new ControlError(409, `contract ${id} is finished (Estado ${contract.status})`);
+		if (contract.signed >= contract.signers)
+			throw new ControlError(409, `every signer of contract ${id} has signed`);
 		contract.signed += 1;
 		contract.signedAt = spainTime();
 		return { contract, report: contractReport(contract) };
@@ -367,7 +389,8 @@ class SandboxState {
 	 */
 	certifyContract(id) {
 		const contract = this.#controlContract(id);
-		if (isFinished(contract)) throw new ControlError(409, `contract ${id} is finished (Estado ${contract.status})`);
+		if (isFinished(contract))
+			throw new ControlError(409, `contract ${id} is finished (Estado ${contract.status})`);
 		contract.signed = contract.signers;
 		contract.signedAt = spainTime();
 		contract.status = STATUS.CONTRACT_CERTIFIED;
@@ -394,7 +417,8 @@ class SandboxState {
 		if (typeof score !== 'number' || !(score >= 0 && score <= 100)) {
 			throw new ControlError(400, 'score must be a number from 0 to 100');
 		}
-		if (request.status === STATUS.IDENTITY_CERTIFIED) throw new ControlError(409, `identity request ${id} is complete`);
+		if (request.status === STATUS.IDENTITY_CERTIFIED)
+			throw new ControlError(409, `identity request ${id} is complete`);
 		const dni = request.requestedDni || '00000000T';
 		const now = spainTime(true);
 		request.status = STATUS.IDENTITY_CERTIFIED;
@@ -407,7 +431,11 @@ class SandboxState {
 			Direccion: 'C. de la Prueba, 1, 28001 Madrid, Spain',
 			Coordenadas: { Longitud: '-3.6883', Latitud: '40.4280', Altura: 657.5, Precision: 15.2 },
 		};
-		request.device = { browser: 'Chrome 120.0.6099.144', SysOp: 'Android 14', displayResolution: '412 x 915' };
+		request.device = {
+			browser: 'Chrome 120.0.6099.144',
+			SysOp: 'Android 14',
+			displayResolution: '412 x 915',
+		};
 		request.result = {
 			Resultado: score,
 			DNIAnverso: dni,
@@ -468,7 +496,10 @@ class SandboxState {
 	 */
 	#charge(account, cost) {
 		if (account.credits < cost) {
-			throw new ApiError(RES.CREDITS, `Cred: not enough credits (${account.credits} left, ${cost} needed)`);
+			throw new ApiError(
+				RES.CREDITS,
+				`Cred: not enough credits (${account.credits} left, ${cost} needed)`,
+			);
 		}
 		account.credits -= cost;
 	}
@@ -482,9 +513,13 @@ class SandboxState {
 		const id = string(params, 'Contratoid', { required: true });
 		const reportId = string(params, 'Reportid', { required: true });
 		const contract = this.contracts.get(id ?? '');
-		if (!contract || contract.user !== account.user) throw new ApiError(RES.UNKNOWN, `Contratoid: no contract ${id}`);
+		if (!contract || contract.user !== account.user)
+			throw new ApiError(RES.UNKNOWN, `Contratoid: no contract ${id}`);
 		if (contract.reportId !== reportId) {
-			throw new ApiError(RES.UNKNOWN, `Reportid: ${reportId} is not the ReportId of contract ${id}`);
+			throw new ApiError(
+				RES.UNKNOWN,
+				`Reportid: ${reportId} is not the ReportId of contract ${id}`,
+			);
 		}
 		return contract;
 	}
@@ -526,7 +561,9 @@ class SandboxState {
 
 /** @param {Contract} contract */
 function isFinished(contract) {
-	return contract.status === STATUS.CONTRACT_CERTIFIED || contract.status === STATUS.CONTRACT_CANCELLED;
+	return (
+		contract.status === STATUS.CONTRACT_CERTIFIED || contract.status === STATUS.CONTRACT_CANCELLED
+	);
 }
 
 /** @param {Contract} contract */

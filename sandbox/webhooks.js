@@ -22,7 +22,8 @@ const FORMATS = ['json', 'form', 'multipart'];
  */
 function webhookConfig(value) {
 	if (value === null || value === undefined) return null;
-	if (typeof value !== 'object') throw new ControlError(400, 'webhook: expected { url, format?, auth? } or null');
+	if (typeof value !== 'object')
+		throw new ControlError(400, 'webhook: expected { url, format?, auth? } or null');
 	const { url, format = 'json', auth } = /** @type {Record<string, unknown>} */ (value);
 	if (typeof url !== 'string' || !/^https?:\/\/./i.test(url) || !URL.canParse(url)) {
 		throw new ControlError(400, 'webhook.url: must be an http(s) URL');
@@ -30,7 +31,8 @@ function webhookConfig(value) {
 	if (typeof format !== 'string' || !FORMATS.includes(format)) {
 		throw new ControlError(400, `webhook.format: must be one of ${FORMATS.join(', ')}`);
 	}
-	if (auth === undefined || auth === null) return { url, format: /** @type {WebhookFormat} */ (format), auth: null };
+	if (auth === undefined || auth === null)
+		return { url, format: /** @type {WebhookFormat} */ (format), auth: null };
 	const { user, password } = /** @type {Record<string, unknown>} */ (auth);
 	if (typeof user !== 'string' || typeof password !== 'string') {
 		throw new ControlError(400, 'webhook.auth: expected { user, password } strings');
@@ -45,14 +47,16 @@ function webhookConfig(value) {
  * @returns {{ contentType: string, body: Buffer }}
  */
 function encodeReport(format, payload) {
-	if (format === 'json') return { contentType: 'application/json', body: Buffer.from(JSON.stringify(payload)) };
+	if (format === 'json')
+		return { contentType: 'application/json', body: Buffer.from(JSON.stringify(payload)) };
 	if (format === 'form') {
 		const body = Buffer.from(new URLSearchParams(payload).toString());
 		return { contentType: 'application/x-www-form-urlencoded', body };
 	}
 	const boundary = `----LofirmoSandbox${crypto.randomBytes(12).toString('hex')}`;
 	const fields = Object.entries(payload).map(
-		([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+		([name, value]) =>
+			`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
 	);
 	return {
 		contentType: `multipart/form-data; boundary=${boundary}`,
@@ -70,7 +74,11 @@ function encodeReport(format, payload) {
 function deliverReport(config, payload, stopped) {
 	const { contentType, body } = encodeReport(config.format, payload);
 	/** @type {Record<string, string | number>} */
-	const headers = { 'Content-Type': contentType, 'Content-Length': body.length, 'User-Agent': 'lofirmo-sandbox' };
+	const headers = {
+		'Content-Type': contentType,
+		'Content-Length': body.length,
+		'User-Agent': 'lofirmo-sandbox',
+	};
 	if (config.auth) {
 		headers.Authorization = `Basic ${Buffer.from(`${config.auth.user}:${config.auth.password}`).toString('base64')}`;
 	}
@@ -82,7 +90,13 @@ function deliverReport(config, payload, stopped) {
 		 * @param {string} [error]
 		 */
 		const done = (status, error) =>
-			resolve({ url: config.url, format: config.format, status, ...(error ? { error } : {}), payload });
+			resolve({
+				url: config.url,
+				format: config.format,
+				status,
+				...(error ? { error } : {}),
+				payload,
+			});
 		try {
 			// agent: false, so no keep-alive socket outlives the delivery
 			const signal = AbortSignal.any([stopped, timeout]);

@@ -18,10 +18,31 @@ const workflow = (id: keyof typeof WORKFLOWS) => ({
 	pinData: {},
 	connections: { Start: { main: [[{ node: 'Step', type: 'main', index: 0 }]] } },
 	nodes: [
-		{ id: `${id}-start`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: `${id}-start`,
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 		WORKFLOWS[id] === 'error'
-			? { id: `${id}-step`, name: 'Step', type: 'n8n-nodes-base.stopAndError', typeVersion: 1, position: [200, 0], parameters: { errorMessage: 'exit loop: deliberate failure' } }
-			: { id: `${id}-step`, name: 'Step', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [200, 0], parameters: {} },
+			? {
+					id: `${id}-step`,
+					name: 'Step',
+					type: 'n8n-nodes-base.stopAndError',
+					typeVersion: 1,
+					position: [200, 0],
+					parameters: { errorMessage: 'exit loop: deliberate failure' },
+				}
+			: {
+					id: `${id}-step`,
+					name: 'Step',
+					type: 'n8n-nodes-base.noOp',
+					typeVersion: 1,
+					position: [200, 0],
+					parameters: {},
+				},
 	],
 });
 

@@ -10,7 +10,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { createSandbox } from '../sandbox/server';
-import { CACHE_DIR, DEFAULT_OWNER, setupOwner, startN8n, stopAll, type N8nHandle } from './n8n-harness';
+import {
+	CACHE_DIR,
+	DEFAULT_OWNER,
+	setupOwner,
+	startN8n,
+	stopAll,
+	type N8nHandle,
+} from './n8n-harness';
 import { sampleN8nEnv, setupSamples } from './samples';
 
 const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
@@ -38,12 +45,21 @@ async function main(): Promise<void> {
 
 	try {
 		console.log(`Starting n8n on port ${N8N_PORT} (first start ~15 s)…`);
-		n8n = await startN8n({ version: 2, port: N8N_PORT, dataDir: 'dev', env: sampleN8nEnv(signedDir) });
+		n8n = await startN8n({
+			version: 2,
+			port: N8N_PORT,
+			dataDir: 'dev',
+			env: sampleN8nEnv(signedDir),
+		});
 		await setupOwner(n8n);
 		// 'keep': a second run leaves workflows the user edited in the editor as they are
 		const samples = await setupSamples(n8n, { sandboxUrl, signedDir, workflows: 'keep' });
 		// what the account owner does once in the Lofirmo panel: report URL, format, Basic auth
-		sandbox.setWebhook({ url: samples.reportsWebhookUrl, format: 'json', auth: samples.webhookAuth });
+		sandbox.setWebhook({
+			url: samples.reportsWebhookUrl,
+			format: 'json',
+			auth: samples.webhookAuth,
+		});
 
 		console.log(`
 n8n with n8n-nodes-lofirmo is ready.
@@ -67,7 +83,9 @@ Try it:
 
 Ctrl-C stops n8n and the sandbox.`);
 	} catch (error) {
-		console.error(`\nnpm run dev failed: ${error instanceof Error ? error.message : String(error)}`);
+		console.error(
+			`\nnpm run dev failed: ${error instanceof Error ? error.message : String(error)}`,
+		);
 		if (n8n) console.error(`n8n log: ${path.join(n8n.dataDir, 'n8n.log')}`);
 		await stop(1);
 	}

@@ -30,22 +30,42 @@ export const QUOTES: Quote[] = [
 		suite: 'webhook-load',
 		text: 'sent {sent} · received {received} · lost {lost} · duplicated {duplicates} · mismatched {contentMismatches} · {pdfsVerified}/{withCertifiedPdf} PDFs byte for byte · answers p50 {answerMsP50:s} s, p99 {answerMsP99:s} s',
 	},
-	{ row: 'Repeated deliveries', suite: 'webhook-dedupe', text: '{deliveries} deliveries → {passedDedupe} items, {duplicatesPassed} duplicates (limit 1)' },
+	{
+		row: 'Repeated deliveries',
+		suite: 'webhook-dedupe',
+		text: '{deliveries} deliveries → {passedDedupe} items, {duplicatesPassed} duplicates (limit 1)',
+	},
 	{
 		row: 'Repeated deliveries',
 		suite: 'webhook-dedupe-default-concurrency',
 		text: '{duplicatesPassed} duplicates and {failedExecutions} failed executions on n8n defaults',
 	},
-	{ row: 'Auth', suite: 'auth', text: '{refusedCases} bad headers → {executionsFromRefused} executions · {acceptedCases} good forms → {executionsFromAccepted}' },
-	{ row: 'Fuzzing', suite: 'fuzz', text: '{total} payloads: {trigger} trigger, {action} action node' },
-	{ row: 'Fault matrix', suite: 'faults', text: '{scenarios} scenarios · {faultsInjected} faults injected · {faultTypes} fault types' },
+	{
+		row: 'Auth',
+		suite: 'auth',
+		text: '{refusedCases} bad headers → {executionsFromRefused} executions · {acceptedCases} good forms → {executionsFromAccepted}',
+	},
+	{
+		row: 'Fuzzing',
+		suite: 'fuzz',
+		text: '{total} payloads: {trigger} trigger, {action} action node',
+	},
+	{
+		row: 'Fault matrix',
+		suite: 'faults',
+		text: '{scenarios} scenarios · {faultsInjected} faults injected · {faultTypes} fault types',
+	},
 	{ row: 'Secrets', suite: 'secrets', text: '{nodeRunsChecked} node runs' },
 	{
 		row: 'Secrets',
 		suite: 'secrets-e2e',
 		text: '{executionsChecked} n8n executions, {logBytes:KB} KB of debug log, {dataAtRestBytes:MB} MB of data at rest: {found} found',
 	},
-	{ row: 'Input validation table', suite: 'validation', text: '{cases} cases: {refused} refused, {sent} sent' },
+	{
+		row: 'Input validation table',
+		suite: 'validation',
+		text: '{cases} cases: {refused} refused, {sent} sent',
+	},
 ];
 
 export type Latest = Record<string, { date: string; figures: Record<string, unknown> }>;
@@ -66,7 +86,13 @@ const PLACEHOLDER = /\{([\w.-]+)(?::(\w+))?\}/g;
 
 /** A template's figure as the README shows it, or undefined when the suite has no such figure. */
 function shown(figures: Record<string, unknown>, key: string, format = ''): string | undefined {
-	const value = key.split('.').reduce<unknown>((at, part) => (at && typeof at === 'object' ? (at as Record<string, unknown>)[part] : undefined), figures);
+	const value = key
+		.split('.')
+		.reduce<unknown>(
+			(at, part) =>
+				at && typeof at === 'object' ? (at as Record<string, unknown>)[part] : undefined,
+			figures,
+		);
 	if (typeof value === 'number') return (FORMATS[format] ?? FORMATS[''])(value);
 	return typeof value === 'string' ? value : undefined;
 }
@@ -119,21 +145,34 @@ export function check(readme: string, latest: Latest): Result {
 		const want = placeholders.map(([, key, format]) => shown(suite.figures, key, format));
 		const missing = placeholders.filter((_, i) => want[i] === undefined).map(([, key]) => key);
 		if (missing.length > 0) {
-			disagreements.push(`${quote.suite}: latest.json has no figure ${missing.join(', ')} for "${quote.text}"`);
+			disagreements.push(
+				`${quote.suite}: latest.json has no figure ${missing.join(', ')} for "${quote.text}"`,
+			);
 			continue;
 		}
-		const rendered = placeholders.reduce((text, [placeholder], i) => text.replace(placeholder, want[i]!), quote.text);
+		const rendered = placeholders.reduce(
+			(text, [placeholder], i) => text.replace(placeholder, want[i]!),
+			quote.text,
+		);
 		const found = pattern(quote.text).exec(cell.text);
 		if (!found) {
-			disagreements.push(`README.md, ${quote.row}: does not say "${rendered}" (${quote.suite}, template "${quote.text}")`);
+			disagreements.push(
+				`README.md, ${quote.row}: does not say "${rendered}" (${quote.suite}, template "${quote.text}")`,
+			);
 			continue;
 		}
 		placeholders.forEach(([placeholder], i) => {
 			if (found[i + 1] !== want[i]) {
-				disagreements.push(`README.md, ${quote.row}: ${placeholder} is ${found[i + 1]}, test/figures/latest.json has ${want[i]} (${quote.suite}, ${suite.date})`);
+				disagreements.push(
+					`README.md, ${quote.row}: ${placeholder} is ${found[i + 1]}, test/figures/latest.json has ${want[i]} (${quote.suite}, ${suite.date})`,
+				);
 			}
 		});
-		edits.push({ start: cell.start + found.index, end: cell.start + found.index + found[0].length, text: rendered });
+		edits.push({
+			start: cell.start + found.index,
+			end: cell.start + found.index + found[0].length,
+			text: rendered,
+		});
 	}
 	const rewritten = edits
 		.sort((a, b) => b.start - a.start)
@@ -148,7 +187,9 @@ export function readLatest(file = LATEST_FILE): Latest {
 /** latest.json with the suites' figure files merged in, by suite name. */
 function merged(latest: Latest): Latest {
 	const next: Latest = { ...latest };
-	const files = existsSync(OUTPUT_DIR) ? readdirSync(OUTPUT_DIR).filter((f) => f.endsWith('.json')) : [];
+	const files = existsSync(OUTPUT_DIR)
+		? readdirSync(OUTPUT_DIR).filter((f) => f.endsWith('.json'))
+		: [];
 	for (const file of files) {
 		const full = path.join(OUTPUT_DIR, file);
 		next[path.basename(file, '.json')] = {
@@ -157,7 +198,10 @@ function merged(latest: Latest): Latest {
 		};
 		console.log(`copied ${file}`);
 	}
-	if (files.length === 0) console.log(`nothing to copy: ${path.relative(ROOT, OUTPUT_DIR)} has no figures (run npx jest first)`);
+	if (files.length === 0)
+		console.log(
+			`nothing to copy: ${path.relative(ROOT, OUTPUT_DIR)} has no figures (run npx jest first)`,
+		);
 	return Object.fromEntries(Object.entries(next).sort(([a], [b]) => a.localeCompare(b)));
 }
 
@@ -174,7 +218,8 @@ function main(args: string[]): number {
 	}
 	for (const suite of result.notYetChecked) console.log(`not yet checked: ${suite}`);
 	for (const line of result.disagreements) console.error(`disagrees: ${line}`);
-	if (result.disagreements.length === 0) console.log('README.md quotes test/figures/latest.json correctly');
+	if (result.disagreements.length === 0)
+		console.log('README.md quotes test/figures/latest.json correctly');
 	return result.disagreements.length === 0 ? 0 : 1;
 }
 

@@ -38,7 +38,10 @@ export const SAMPLE_CREDENTIALS = {
 export const SANDBOX_ACCOUNT = { user: 'sandbox-user', token: 'sandbox-token' } as const;
 
 /** The Basic auth the sample Lofirmo Trigger requires; the sandbox (or the Lofirmo panel) must send the same. */
-export const SAMPLE_WEBHOOK_AUTH = { user: 'lofirmo-sandbox', password: 'Sandbox-Reports-Passw0rd' } as const;
+export const SAMPLE_WEBHOOK_AUTH = {
+	user: 'lofirmo-sandbox',
+	password: 'Sandbox-Reports-Passw0rd',
+} as const;
 
 /** The environment variable the sample "signed → storage" reads the PDF folder from (`$env.LOFIRMO_SIGNED_DIR`). */
 export const SIGNED_DIR_ENV = 'LOFIRMO_SIGNED_DIR';
@@ -86,7 +89,9 @@ export function sampleWorkflows(): Array<Record<string, unknown>> {
 		.filter((file) => file.endsWith('.json'))
 		.sort()
 		.map((file) => {
-			const workflow = JSON.parse(fs.readFileSync(path.join(WORKFLOWS_DIR, file), 'utf8')) as WorkflowJson;
+			const workflow = JSON.parse(
+				fs.readFileSync(path.join(WORKFLOWS_DIR, file), 'utf8'),
+			) as WorkflowJson;
 			if (typeof workflow.id !== 'string' || !Array.isArray(workflow.nodes)) {
 				throw new Error(`workflows/${file} is not an n8n workflow with a fixed id`);
 			}
@@ -120,13 +125,21 @@ function findNode(workflows: WorkflowJson[], workflowId: string, type: string): 
 }
 
 /** Production URLs of the samples' webhooks, as n8n registers them (base: `http://127.0.0.1:<port>`). */
-export function sampleWebhookUrls(baseUrl: string): Pick<SampleSetup, 'crmWebhookUrl' | 'newCustomerWebhookUrl' | 'reportsWebhookUrl'> {
+export function sampleWebhookUrls(
+	baseUrl: string,
+): Pick<SampleSetup, 'crmWebhookUrl' | 'newCustomerWebhookUrl' | 'reportsWebhookUrl'> {
 	const workflows = sampleWorkflows() as WorkflowJson[];
 	const base = baseUrl.replace(/\/+$/, '');
 	// n8n's Webhook node: /webhook/<path>; a node with a fixed path in its description: /webhook/<webhookId>/<path>
-	const webhookPath = (id: string) => String(findNode(workflows, id, 'n8n-nodes-base.webhook').parameters?.path);
-	const trigger = findNode(workflows, SAMPLE_WORKFLOW_IDS.signedToStorage, 'n8n-nodes-lofirmo.lofirmoTrigger');
-	if (!trigger.webhookId) throw new Error('the Lofirmo Trigger of the signed → storage sample has no fixed webhookId');
+	const webhookPath = (id: string) =>
+		String(findNode(workflows, id, 'n8n-nodes-base.webhook').parameters?.path);
+	const trigger = findNode(
+		workflows,
+		SAMPLE_WORKFLOW_IDS.signedToStorage,
+		'n8n-nodes-lofirmo.lofirmoTrigger',
+	);
+	if (!trigger.webhookId)
+		throw new Error('the Lofirmo Trigger of the signed → storage sample has no fixed webhookId');
 	return {
 		crmWebhookUrl: `${base}/webhook/${webhookPath(SAMPLE_WORKFLOW_IDS.crmDealWon)}`,
 		newCustomerWebhookUrl: `${base}/webhook/${webhookPath(SAMPLE_WORKFLOW_IDS.identityCheckFirst)}`,
@@ -150,10 +163,14 @@ function activationOrder(workflows: WorkflowJson[]): WorkflowJson[] {
 	const ordered: WorkflowJson[] = [];
 	const visit = (workflow: WorkflowJson, trail: string[]) => {
 		if (ordered.includes(workflow)) return;
-		if (trail.includes(workflow.id)) throw new Error(`sample workflows call each other in a loop: ${[...trail, workflow.id].join(' → ')}`);
+		if (trail.includes(workflow.id))
+			throw new Error(
+				`sample workflows call each other in a loop: ${[...trail, workflow.id].join(' → ')}`,
+			);
 		for (const id of calledWorkflows(workflow)) {
 			const callee = workflows.find((w) => w.id === id);
-			if (!callee) throw new Error(`sample workflow ${workflow.id} calls ${id}, which is not in workflows/`);
+			if (!callee)
+				throw new Error(`sample workflow ${workflow.id} calls ${id}, which is not in workflows/`);
 			visit(callee, [...trail, workflow.id]);
 		}
 		ordered.push(workflow);
@@ -163,7 +180,10 @@ function activationOrder(workflows: WorkflowJson[]): WorkflowJson[] {
 }
 
 /** The production webhook URL of one sample workflow, to wait for after activation. */
-function webhookUrlOf(workflow: WorkflowJson, urls: ReturnType<typeof sampleWebhookUrls>): string | undefined {
+function webhookUrlOf(
+	workflow: WorkflowJson,
+	urls: ReturnType<typeof sampleWebhookUrls>,
+): string | undefined {
 	switch (workflow.id) {
 		case SAMPLE_WORKFLOW_IDS.crmDealWon:
 			return urls.crmWebhookUrl;
@@ -214,7 +234,8 @@ export async function setupSamples(
 
 	const workflows = sampleWorkflows() as WorkflowJson[];
 	const existing = await existingWorkflowIds(handle, workflows);
-	const toImport = opts.workflows === 'keep' ? workflows.filter((w) => !existing.has(w.id)) : workflows;
+	const toImport =
+		opts.workflows === 'keep' ? workflows.filter((w) => !existing.has(w.id)) : workflows;
 	// deactivate through the server first, so it unregisters the webhooks it holds (the CLI import runs in
 	// another process); callers before callees
 	for (const workflow of [...activationOrder(toImport)].reverse()) {
@@ -230,17 +251,26 @@ export async function setupSamples(
 }
 
 /** Which of the sample workflows exist already (public API, `workflow:read`). */
-async function existingWorkflowIds(handle: N8nHandle, workflows: WorkflowJson[]): Promise<Set<string>> {
+async function existingWorkflowIds(
+	handle: N8nHandle,
+	workflows: WorkflowJson[],
+): Promise<Set<string>> {
 	const found = new Set<string>();
 	for (const workflow of workflows) {
-		const res = await axios.get(`${handle.baseUrl}/api/v1/workflows/${encodeURIComponent(workflow.id)}`, {
-			headers: { 'X-N8N-API-KEY': handle.apiKey ?? '' },
-			validateStatus: () => true,
-			timeout: 15_000,
-			proxy: false,
-		});
+		const res = await axios.get(
+			`${handle.baseUrl}/api/v1/workflows/${encodeURIComponent(workflow.id)}`,
+			{
+				headers: { 'X-N8N-API-KEY': handle.apiKey ?? '' },
+				validateStatus: () => true,
+				timeout: 15_000,
+				proxy: false,
+			},
+		);
 		if (res.status === 200) found.add(workflow.id);
-		else if (res.status !== 404) throw new Error(`GET /api/v1/workflows/${workflow.id} → ${res.status} ${JSON.stringify(res.data).slice(0, 300)}`);
+		else if (res.status !== 404)
+			throw new Error(
+				`GET /api/v1/workflows/${workflow.id} → ${res.status} ${JSON.stringify(res.data).slice(0, 300)}`,
+			);
 	}
 	return found;
 }
@@ -259,5 +289,8 @@ export async function connectSandboxReports(
 		{ url: setup.reportsWebhookUrl, format, auth: setup.webhookAuth },
 		{ validateStatus: () => true, timeout: 15_000, proxy: false },
 	);
-	if (res.status !== 200) throw new Error(`sandbox refused the webhook setting: ${res.status} ${JSON.stringify(res.data)}`);
+	if (res.status !== 200)
+		throw new Error(
+			`sandbox refused the webhook setting: ${res.status} ${JSON.stringify(res.data)}`,
+		);
 }

@@ -8,9 +8,15 @@ const pkg = require('../package.json');
 
 it('packs only dist/, README, LICENSE and package.json', () => {
 	const [packed] = JSON.parse(
-		execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+		execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+			cwd: root,
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'ignore'],
+		}),
 	) as Array<{ files: Array<{ path: string }> }>;
-	const outside = packed.files.map((f) => f.path).filter((p) => !/^(dist\/|README\.md$|LICENSE$|package\.json$)/.test(p));
+	const outside = packed.files
+		.map((f) => f.path)
+		.filter((p) => !/^(dist\/|README\.md$|LICENSE$|package\.json$)/.test(p));
 	expect(outside).toEqual([]);
 });
 
@@ -23,7 +29,10 @@ it('has no runtime dependencies and n8n-workflow only as a peer', () => {
 });
 
 it('lists the built nodes and credentials n8n must load', () => {
-	expect(pkg.n8n.nodes).toEqual(['dist/nodes/Lofirmo/Lofirmo.node.js', 'dist/nodes/Lofirmo/LofirmoTrigger.node.js']);
+	expect(pkg.n8n.nodes).toEqual([
+		'dist/nodes/Lofirmo/Lofirmo.node.js',
+		'dist/nodes/Lofirmo/LofirmoTrigger.node.js',
+	]);
 	expect(pkg.n8n.credentials).toEqual([
 		'dist/credentials/LofirmoApi.credentials.js',
 		'dist/credentials/LofirmoWebhookApi.credentials.js',

@@ -19,7 +19,13 @@ it('has figures for every suite the README quotes', () => {
 
 describe('the check itself', () => {
 	const faults = latest.faults;
-	const changed: Latest = { ...latest, faults: { ...faults, figures: { ...faults.figures, scenarios: Number(faults.figures.scenarios) + 1 } } };
+	const changed: Latest = {
+		...latest,
+		faults: {
+			...faults,
+			figures: { ...faults.figures, scenarios: Number(faults.figures.scenarios) + 1 },
+		},
+	};
 
 	it('names a figure the README quotes wrongly, and --readme puts it right', () => {
 		const result = check(readme, changed);
@@ -32,11 +38,16 @@ describe('the check itself', () => {
 
 	it('names a quote the README lacks', () => {
 		const lacking = readme.replace(/ scenarios · /, ' runs · ');
-		expect(check(lacking, latest).disagreements).toEqual([expect.stringMatching(/^README\.md, Fault matrix: does not say "\d+ scenarios · /)]);
+		expect(check(lacking, latest).disagreements).toEqual([
+			expect.stringMatching(/^README\.md, Fault matrix: does not say "\d+ scenarios · /),
+		]);
 	});
 
 	it('lists a suite without figures as not yet checked, not as a disagreement', () => {
-		const result = check(readme, Object.fromEntries(Object.entries(latest).filter(([suite]) => suite !== 'faults')));
+		const result = check(
+			readme,
+			Object.fromEntries(Object.entries(latest).filter(([suite]) => suite !== 'faults')),
+		);
 		expect(result.disagreements).toEqual([]);
 		expect(result.notYetChecked).toContain('faults (no figures in test/figures/latest.json)');
 	});

@@ -41,15 +41,26 @@ export class KeepAliveClient {
 		}
 		const started = performance.now();
 		return new Promise<HttpAnswer>((resolve, reject) => {
-			const req = http.request(url, { method: opts.method ?? (payload ? 'POST' : 'GET'), headers, agent: this.agent }, (res) => {
-				const chunks: Buffer[] = [];
-				res.on('data', (chunk: Buffer) => chunks.push(chunk));
-				res.on('end', () =>
-					resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers, ms: performance.now() - started }),
-				);
-				res.on('error', reject);
-			});
-			req.setTimeout(opts.timeoutMs ?? 60_000, () => req.destroy(new Error(`timeout after ${opts.timeoutMs ?? 60_000} ms: ${url}`)));
+			const req = http.request(
+				url,
+				{ method: opts.method ?? (payload ? 'POST' : 'GET'), headers, agent: this.agent },
+				(res) => {
+					const chunks: Buffer[] = [];
+					res.on('data', (chunk: Buffer) => chunks.push(chunk));
+					res.on('end', () =>
+						resolve({
+							status: res.statusCode ?? 0,
+							body: Buffer.concat(chunks),
+							headers: res.headers,
+							ms: performance.now() - started,
+						}),
+					);
+					res.on('error', reject);
+				},
+			);
+			req.setTimeout(opts.timeoutMs ?? 60_000, () =>
+				req.destroy(new Error(`timeout after ${opts.timeoutMs ?? 60_000} ms: ${url}`)),
+			);
 			req.on('error', reject);
 			req.end(payload);
 		});
@@ -70,7 +81,11 @@ export class KeepAliveClient {
 }
 
 /** Runs task(0..count-1) with at most `concurrency` in flight; resolves with the results in index order. */
-export async function runPool<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
+export async function runPool<T>(
+	count: number,
+	concurrency: number,
+	task: (index: number) => Promise<T>,
+): Promise<T[]> {
 	const results = new Array<T>(count);
 	let next = 0;
 	const worker = async () => {
@@ -88,4 +103,5 @@ export function basicAuth(user: string, password: string): string {
 	return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 }
 
-export const sleep = (msToWait: number) => new Promise<void>((resolve) => setTimeout(resolve, msToWait));
+export const sleep = (msToWait: number) =>
+	new Promise<void>((resolve) => setTimeout(resolve, msToWait));

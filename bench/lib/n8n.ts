@@ -52,11 +52,23 @@ export async function startBenchN8n(opts: {
 			{
 				...CREDENTIALS.lofirmo,
 				type: 'lofirmoApi',
-				data: { apiUser: SANDBOX_USER, apiToken: SANDBOX_TOKEN, baseUrl: opts.sandboxUrl, pathOverrides: '{}' },
+				data: {
+					apiUser: SANDBOX_USER,
+					apiToken: SANDBOX_TOKEN,
+					baseUrl: opts.sandboxUrl,
+					pathOverrides: '{}',
+				},
 			},
-			{ ...CREDENTIALS.basicAuth, type: 'httpBasicAuth', data: { user: SANDBOX_USER, password: SANDBOX_TOKEN } },
+			{
+				...CREDENTIALS.basicAuth,
+				type: 'httpBasicAuth',
+				data: { user: SANDBOX_USER, password: SANDBOX_TOKEN },
+			},
 		]);
-		await importWorkflows(handle, opts.workflows.map((w) => w.json));
+		await importWorkflows(
+			handle,
+			opts.workflows.map((w) => w.json),
+		);
 		const urls = new Map<string, string>();
 		for (const workflow of opts.workflows) {
 			const url = `${handle.baseUrl}/webhook/${workflow.webhookPath}`;
@@ -87,7 +99,11 @@ export interface ExecutionSummary {
 }
 
 /** Executions of a workflow with an id above `afterId`, newest first (finished ones: the API leaves running ones out). */
-export async function executionsAfter(n8n: BenchN8n, workflowId: string, afterId: number): Promise<ExecutionSummary[]> {
+export async function executionsAfter(
+	n8n: BenchN8n,
+	workflowId: string,
+	afterId: number,
+): Promise<ExecutionSummary[]> {
 	const out: ExecutionSummary[] = [];
 	let cursor: string | undefined;
 	for (let page = 0; page < 1000; page++) {
@@ -110,9 +126,12 @@ export async function executionsAfter(n8n: BenchN8n, workflowId: string, afterId
 /** The id of the newest execution of a workflow, 0 when none. */
 export async function lastExecutionId(n8n: BenchN8n, workflowId: string): Promise<number> {
 	const query = new URLSearchParams({ workflowId, includeData: 'false', limit: '1' });
-	const body = await n8n.api.json<{ data: ExecutionSummary[] }>(`${n8n.handle.baseUrl}/api/v1/executions?${query}`, {
-		headers: { 'X-N8N-API-KEY': n8n.handle.apiKey ?? '' },
-	});
+	const body = await n8n.api.json<{ data: ExecutionSummary[] }>(
+		`${n8n.handle.baseUrl}/api/v1/executions?${query}`,
+		{
+			headers: { 'X-N8N-API-KEY': n8n.handle.apiKey ?? '' },
+		},
+	);
 	return body.data.length ? Number(body.data[0].id) : 0;
 }
 
@@ -149,7 +168,12 @@ export async function executionWithData(n8n: BenchN8n, id: string): Promise<Publ
 
 type RunEntry = {
 	executionTime?: number;
-	data?: { main?: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, Record<string, unknown>> }> | null> };
+	data?: {
+		main?: Array<Array<{
+			json: Record<string, unknown>;
+			binary?: Record<string, Record<string, unknown>>;
+		}> | null>;
+	};
 	error?: { message?: string };
 };
 
@@ -165,7 +189,10 @@ export function nodeRun(execution: PublicExecution, node: string) {
 }
 
 /** Wall time of an execution, from n8n's own start and stop times. */
-export function executionWallMs(execution: { startedAt: string; stoppedAt: string | null }): number | null {
+export function executionWallMs(execution: {
+	startedAt: string;
+	stoppedAt: string | null;
+}): number | null {
 	if (!execution.stoppedAt) return null;
 	return Date.parse(execution.stoppedAt) - Date.parse(execution.startedAt);
 }

@@ -42,8 +42,14 @@ function sections(rows: TableRow[]): Array<{ title: string; rows: TableRow[] }> 
 
 /** Aligned columns; each scenario starts with its heading line. */
 export function textTable(rows: TableRow[]): string {
-	const widths = COLUMNS.map(({ key, title }) => Math.max(title.length, ...rows.map((row) => row[key].length)));
-	const line = (values: string[]) => values.map((v, c) => v.padEnd(widths[c])).join('  ').trimEnd();
+	const widths = COLUMNS.map(({ key, title }) =>
+		Math.max(title.length, ...rows.map((row) => row[key].length)),
+	);
+	const line = (values: string[]) =>
+		values
+			.map((v, c) => v.padEnd(widths[c]))
+			.join('  ')
+			.trimEnd();
 	const out = [line(COLUMNS.map((c) => c.title)), widths.map((w) => '─'.repeat(w)).join('  ')];
 	for (const section of sections(rows)) {
 		out.push(section.title);
@@ -56,10 +62,14 @@ export function textTable(rows: TableRow[]): string {
 /** The same in Markdown: a bold heading row per scenario. */
 export function markdownTable(rows: TableRow[]): string {
 	const escape = (text: string) => text.replace(/\|/g, '\\|');
-	const out = [`| ${COLUMNS.map((c) => c.title).join(' | ')} |`, `| ${COLUMNS.map(() => '---').join(' | ')} |`];
+	const out = [
+		`| ${COLUMNS.map((c) => c.title).join(' | ')} |`,
+		`| ${COLUMNS.map(() => '---').join(' | ')} |`,
+	];
 	for (const section of sections(rows)) {
 		out.push(`| **${escape(section.title)}** |${' |'.repeat(COLUMNS.length - 1)}`);
-		for (const row of section.rows) out.push(`| ${COLUMNS.map(({ key }) => escape(row[key])).join(' | ')} |`);
+		for (const row of section.rows)
+			out.push(`| ${COLUMNS.map(({ key }) => escape(row[key])).join(' | ')} |`);
 	}
 	return out.join('\n');
 }

@@ -38,7 +38,10 @@ export interface SandboxProcess {
 	stop(): Promise<void>;
 }
 
-export async function startSandboxProcess(port: number, options: Record<string, unknown>): Promise<SandboxProcess> {
+export async function startSandboxProcess(
+	port: number,
+	options: Record<string, unknown>,
+): Promise<SandboxProcess> {
 	const script = path.join(__dirname, '..', 'sandbox-child.js');
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
@@ -46,10 +49,16 @@ export async function startSandboxProcess(port: number, options: Record<string, 
 		BENCH_SANDBOX_OPTIONS: JSON.stringify(options),
 	};
 	delete env.NODE_OPTIONS;
-	const child: ChildProcess = spawn(process.execPath, [script], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+	const child: ChildProcess = spawn(process.execPath, [script], {
+		env,
+		stdio: ['pipe', 'pipe', 'pipe'],
+	});
 	let output = '';
 	const url = await new Promise<string>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`the sandbox did not start within 15 s:\n${output}`)), 15_000);
+		const timer = setTimeout(
+			() => reject(new Error(`the sandbox did not start within 15 s:\n${output}`)),
+			15_000,
+		);
 		const onData = (chunk: Buffer) => {
 			output += chunk.toString('utf8');
 			const match = /READY (\S+)/.exec(output);
@@ -71,7 +80,10 @@ export async function startSandboxProcess(port: number, options: Record<string, 
 	const client = new KeepAliveClient(4);
 	const authorization = basicAuth(SANDBOX_USER, SANDBOX_TOKEN);
 	const control = (route: string, method = 'GET', body?: unknown) =>
-		client.json<Record<string, unknown>>(`${url}/_sandbox${route}`, { method, body: body ?? (method === 'POST' ? {} : undefined) });
+		client.json<Record<string, unknown>>(`${url}/_sandbox${route}`, {
+			method,
+			body: body ?? (method === 'POST' ? {} : undefined),
+		});
 
 	let stopped: Promise<void> | undefined;
 	return {
@@ -93,7 +105,8 @@ export async function startSandboxProcess(port: number, options: Record<string, 
 				body: { Firmantes: [{ Nombre: 'Bench Signer', Email: 'bench@example.com' }], Resp: 'JSON' },
 			});
 			const { ContratoId: contractId, ReportId: reportId, Res } = sent[0] ?? {};
-			if (Res !== '10' || !contractId) throw new Error(`sandbox: could not send a contract: ${JSON.stringify(sent)}`);
+			if (Res !== '10' || !contractId)
+				throw new Error(`sandbox: could not send a contract: ${JSON.stringify(sent)}`);
 			await control(`/contracts/${contractId}/certify`, 'POST');
 			return { contractId, reportId };
 		},
@@ -105,7 +118,9 @@ export async function startSandboxProcess(port: number, options: Record<string, 
 				timeoutMs: 120_000,
 			});
 			if (answer.status !== 200 || answer.body.subarray(0, 5).toString('latin1') !== '%PDF-') {
-				throw new Error(`sandbox: the certificate download answered ${answer.status} ${answer.body.subarray(0, 200).toString('utf8')}`);
+				throw new Error(
+					`sandbox: the certificate download answered ${answer.status} ${answer.body.subarray(0, 200).toString('utf8')}`,
+				);
 			}
 			return answer.body;
 		},

@@ -11,7 +11,12 @@ export interface Summary {
 export function summarize(values: number[]): Summary | null {
 	const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
 	if (sorted.length === 0) return null;
-	return { n: sorted.length, median: quantile(sorted, 0.5), min: sorted[0], max: sorted[sorted.length - 1] };
+	return {
+		n: sorted.length,
+		median: quantile(sorted, 0.5),
+		min: sorted[0],
+		max: sorted[sorted.length - 1],
+	};
 }
 
 /** Linear-interpolated quantile of an ascending list (q in 0..1). */
@@ -25,12 +30,23 @@ export function quantile(sorted: number[], q: number): number {
 
 /** The quantile of an unsorted list (copied, not changed). */
 export function percentile(values: number[], q: number): number {
-	return quantile([...values].sort((a, b) => a - b), q);
+	return quantile(
+		[...values].sort((a, b) => a - b),
+		q,
+	);
 }
 
 /** a / b, or null when either is missing or b is 0 */
 export function ratio(a: number | null | undefined, b: number | null | undefined): number | null {
-	if (a === null || a === undefined || b === null || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0) {
+	if (
+		a === null ||
+		a === undefined ||
+		b === null ||
+		b === undefined ||
+		!Number.isFinite(a) ||
+		!Number.isFinite(b) ||
+		b === 0
+	) {
 		return null;
 	}
 	return a / b;
@@ -72,7 +88,9 @@ export const MIB = 1024 * 1024;
 /** "713–780 ms" (one unit for both ends: seconds when the larger is ≥ 10 s) */
 export function msRange(summary: Summary | null): string {
 	if (!summary) return 'n/a';
-	return summary.max >= 10_000 ? `${num(summary.min / 1000)}–${num(summary.max / 1000)} s` : `${num(summary.min)}–${num(summary.max)} ms`;
+	return summary.max >= 10_000
+		? `${num(summary.min / 1000)}–${num(summary.max / 1000)} s`
+		: `${num(summary.min)}–${num(summary.max)} ms`;
 }
 
 /** "6.47–8.50 MB" */

@@ -61,8 +61,19 @@ const LABELS: Record<Variant, string> = {
 	floorConcurrent: 'floor: http keep-alive, 10 at once',
 };
 
-export async function runActionScenario(n8n: BenchN8n, sandbox: SandboxProcess, opts: ActionOptions): Promise<ScenarioOutcome> {
-	const variants: Variant[] = ['ours', 'oursBatch', 'http', 'httpBatch', 'floorSequential', 'floorConcurrent'];
+export async function runActionScenario(
+	n8n: BenchN8n,
+	sandbox: SandboxProcess,
+	opts: ActionOptions,
+): Promise<ScenarioOutcome> {
+	const variants: Variant[] = [
+		'ours',
+		'oursBatch',
+		'http',
+		'httpBatch',
+		'floorSequential',
+		'floorConcurrent',
+	];
 	const runs = new Map<Variant, Run[]>(variants.map((v) => [v, []]));
 	const sampleBodies = new Map<Variant, Record<string, unknown>>();
 	const warnings: string[] = [];
@@ -77,7 +88,11 @@ export async function runActionScenario(n8n: BenchN8n, sandbox: SandboxProcess, 
 			await sandbox.reset();
 			const run =
 				variant === 'floorSequential' || variant === 'floorConcurrent'
-					? await floorRun(sandbox, items, variant === 'floorSequential' ? 1 : opts.floorConcurrency)
+					? await floorRun(
+							sandbox,
+							items,
+							variant === 'floorSequential' ? 1 : opts.floorConcurrency,
+						)
 					: await n8nRun(n8n, variant, items);
 			const requests = await sandbox.requests();
 			run.successfulCalls = requests.filter(isSuccessfulSend).length;
@@ -94,7 +109,10 @@ export async function runActionScenario(n8n: BenchN8n, sandbox: SandboxProcess, 
 					(run.executionMs !== undefined ? `  (execution ${ms(run.executionMs)})` : '') +
 					`  ${run.successfulCalls}/${items} sends ok${run.valid ? '' : `  INVALID: ${run.invalidReason}`}`,
 			);
-			if (!run.valid) warnings.push(`action ${variant} ${warmup ? 'warm-up' : `rep ${run.rep}`} invalid: ${run.invalidReason}`);
+			if (!run.valid)
+				warnings.push(
+					`action ${variant} ${warmup ? 'warm-up' : `rep ${run.rep}`} invalid: ${run.invalidReason}`,
+				);
 		}
 	}
 
@@ -103,7 +121,9 @@ export async function runActionScenario(n8n: BenchN8n, sandbox: SandboxProcess, 
 	for (const variant of variants) {
 		const body = sampleBodies.get(variant);
 		if (ourBody && body && !isDeepStrictEqual(normaliseBody(body), normaliseBody(ourBody))) {
-			warnings.push(`action ${variant} sent a different body than our node: ${JSON.stringify(body)} vs ${JSON.stringify(ourBody)}`);
+			warnings.push(
+				`action ${variant} sent a different body than our node: ${JSON.stringify(body)} vs ${JSON.stringify(ourBody)}`,
+			);
 		}
 	}
 
@@ -144,7 +164,9 @@ export async function runActionScenario(n8n: BenchN8n, sandbox: SandboxProcess, 
 			runs: runs.get(variant),
 			ratios: ref
 				? {
-						vsHttpRequest: ref.httpRequest ? { reference: ref.httpRequest, value: vsHttp === null ? null : round(vsHttp, 3) } : null,
+						vsHttpRequest: ref.httpRequest
+							? { reference: ref.httpRequest, value: vsHttp === null ? null : round(vsHttp, 3) }
+							: null,
 						vsFloor: { reference: ref.floor, value: vsFloor === null ? null : round(vsFloor, 3) },
 						vsFloorSequential: roundOrNull(ratio(median(variant), median('floorSequential'))),
 						vsFloorConcurrent: roundOrNull(ratio(median(variant), median('floorConcurrent'))),
@@ -154,7 +176,9 @@ export async function runActionScenario(n8n: BenchN8n, sandbox: SandboxProcess, 
 		};
 		const ratioText = [
 			vsHttp !== null ? `${times(vsHttp)} HTTP Req` : '',
-			ref ? `${times(vsFloor)} ${ref.floor === 'floorSequential' ? 'floor seq' : `floor c${opts.floorConcurrency}`}` : '',
+			ref
+				? `${times(vsFloor)} ${ref.floor === 'floorSequential' ? 'floor seq' : `floor c${opts.floorConcurrency}`}`
+				: '',
 		]
 			.filter(Boolean)
 			.join(', ');
@@ -164,7 +188,9 @@ export async function runActionScenario(n8n: BenchN8n, sandbox: SandboxProcess, 
 			median: time ? `${ms(time.median)} · ${num(itemsPerSecond)} items/s` : 'n/a',
 			spread: msRange(time),
 			ratio: isFloor ? '(reference)' : ratioText,
-			notes: [isFloor ? '' : `exec ${ms(execution?.median)}`, `${validCount}/${all.length} valid`].filter(Boolean).join(' · '),
+			notes: [isFloor ? '' : `exec ${ms(execution?.median)}`, `${validCount}/${all.length} valid`]
+				.filter(Boolean)
+				.join(' · '),
 		});
 	}
 
@@ -199,7 +225,11 @@ function isSuccessfulSend(request: SandboxRequest): boolean {
 
 /** Key case does not matter to the API (the sandbox lower-cases top-level keys already). */
 function normaliseBody(params: Record<string, unknown>): unknown {
-	return JSON.parse(JSON.stringify(params).replace(/"signer \d+"/gi, '"signer"').replace(/"signer\d+@/gi, '"signer@'));
+	return JSON.parse(
+		JSON.stringify(params)
+			.replace(/"signer \d+"/gi, '"signer"')
+			.replace(/"signer\d+@/gi, '"signer@'),
+	);
 }
 
 async function n8nRun(n8n: BenchN8n, variant: ActionVariant, items: number): Promise<Run> {
@@ -207,14 +237,23 @@ async function n8nRun(n8n: BenchN8n, variant: ActionVariant, items: number): Pro
 	const before = await lastExecutionId(n8n, workflowId);
 	const client = new KeepAliveClient(1);
 	try {
-		const answer = await client.request(n8n.urls.get(workflowId)!, { method: 'POST', body: { count: items } });
+		const answer = await client.request(n8n.urls.get(workflowId)!, {
+			method: 'POST',
+			body: { count: items },
+		});
 		if (answer.status !== 200) {
-			return invalid(`the webhook answered ${answer.status}: ${answer.body.toString('utf8').slice(0, 200)}`);
+			return invalid(
+				`the webhook answered ${answer.status}: ${answer.body.toString('utf8').slice(0, 200)}`,
+			);
 		}
 	} finally {
 		client.close();
 	}
-	const [summary] = await waitForNewExecutions(n8n, workflowId, before, 1, { timeoutMs: 600_000, idleMs: 600_000, intervalMs: 200 });
+	const [summary] = await waitForNewExecutions(n8n, workflowId, before, 1, {
+		timeoutMs: 600_000,
+		idleMs: 600_000,
+		intervalMs: 200,
+	});
 	if (!summary) return invalid('no execution was recorded');
 	const execution = await executionWithData(n8n, summary.id);
 	const node = nodeRun(execution, MEASURED_NODE);
@@ -231,10 +270,18 @@ async function n8nRun(n8n: BenchN8n, variant: ActionVariant, items: number): Pro
 	};
 	if (execution.status !== 'success') {
 		const error = execution.data?.resultData?.error as { message?: string } | undefined;
-		return { ...run, valid: false, invalidReason: `execution ${summary.id} ended "${execution.status}": ${error?.message ?? node.error ?? ''}` };
+		return {
+			...run,
+			valid: false,
+			invalidReason: `execution ${summary.id} ended "${execution.status}": ${error?.message ?? node.error ?? ''}`,
+		};
 	}
 	if (node.items.length !== items || failedItems > 0) {
-		return { ...run, valid: false, invalidReason: `the node put out ${node.items.length} items (${failedItems} with an error), not ${items}` };
+		return {
+			...run,
+			valid: false,
+			invalidReason: `the node put out ${node.items.length} items (${failedItems} with an error), not ${items}`,
+		};
 	}
 	return run;
 }
@@ -247,13 +294,19 @@ async function floorRun(sandbox: SandboxProcess, items: number, concurrency: num
 	try {
 		await runPool(items, concurrency, async (i) => {
 			// the body is built per item, as a node builds it from its item
-			const body = JSON.stringify({ Firmantes: [{ Nombre: `Signer ${i}`, Email: `signer${i}@example.com` }], Resp: 'JSON' });
+			const body = JSON.stringify({
+				Firmantes: [{ Nombre: `Signer ${i}`, Email: `signer${i}@example.com` }],
+				Resp: 'JSON',
+			});
 			const answer = await client.request(url, {
 				method: 'POST',
 				headers: { authorization: sandbox.authorization, 'content-type': 'application/json' },
 				body,
 			});
-			const parsed = answer.status === 200 ? (JSON.parse(answer.body.toString('utf8')) as Array<{ Res?: string }>) : [];
+			const parsed =
+				answer.status === 200
+					? (JSON.parse(answer.body.toString('utf8')) as Array<{ Res?: string }>)
+					: [];
 			if (parsed[0]?.Res !== '10') failures++;
 		});
 	} finally {
@@ -271,5 +324,12 @@ async function floorRun(sandbox: SandboxProcess, items: number, concurrency: num
 }
 
 function invalid(reason: string): Run {
-	return { rep: 0, warmup: false, valid: false, invalidReason: reason, timeMs: null, successfulCalls: 0 };
+	return {
+		rep: 0,
+		warmup: false,
+		valid: false,
+		invalidReason: reason,
+		timeMs: null,
+		successfulCalls: 0,
+	};
 }

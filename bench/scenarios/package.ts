@@ -40,12 +40,18 @@ export function runPackageScenario(opts: PackageOptions): ScenarioOutcome {
 			timeout: 120_000,
 			stdio: ['ignore', 'pipe', 'pipe'],
 		}),
-	) as Array<{ size: number; unpackedSize: number; entryCount: number; files: Array<{ path: string }> }>;
+	) as Array<{
+		size: number;
+		unpackedSize: number;
+		entryCount: number;
+		files: Array<{ path: string }>;
+	}>;
 	const tarball = packed[0];
 	const runtimeDependencies = Object.keys(pkg.dependencies ?? {});
 
 	const rows: TableRow[] = [];
-	const section = '4 · Package cost · require() in a fresh Node process, n8n-workflow already loaded (as inside n8n)';
+	const section =
+		'4 · Package cost · require() in a fresh Node process, n8n-workflow already loaded (as inside n8n)';
 	rows.push({
 		section,
 		variant: 'npm pack: tarball / unpacked',
@@ -78,7 +84,9 @@ export function runPackageScenario(opts: PackageOptions): ScenarioOutcome {
 		const cold = measure('cold');
 		const preloaded = measure('preloaded');
 		nodes[file] = { coldMs: cold, withN8nWorkflowLoadedMs: preloaded };
-		opts.log(`  package require(${path.basename(file)}): cold ${ms(cold?.median)}, n8n-workflow preloaded ${ms(preloaded?.median)}`);
+		opts.log(
+			`  package require(${path.basename(file)}): cold ${ms(cold?.median)}, n8n-workflow preloaded ${ms(preloaded?.median)}`,
+		);
 		rows.push({
 			section,
 			variant: `require(${path.basename(file)})`,

@@ -98,8 +98,14 @@ export async function runPdfMode(
 			const execution = await executionWithData(n8n, run.executionId);
 			const node = nodeRun(execution, MEASURED_NODE);
 			run.nodeMs = node.executionTime;
-			const binary = node.items[0]?.binary?.data as { bytes?: number; fileSize?: string; data?: string; id?: string } | undefined;
-			run.outputBytes = typeof binary?.bytes === 'number' ? binary.bytes : binary?.data && !binary.id ? Buffer.byteLength(binary.data, 'base64') : null;
+			const binary = node.items[0]?.binary?.data as
+				{ bytes?: number; fileSize?: string; data?: string; id?: string } | undefined;
+			run.outputBytes =
+				typeof binary?.bytes === 'number'
+					? binary.bytes
+					: binary?.data && !binary.id
+						? Buffer.byteLength(binary.data, 'base64')
+						: null;
 			if (run.valid && execution.status !== 'success') {
 				run.valid = false;
 				run.invalidReason = `execution ended "${execution.status}": ${node.error ?? ''}`;
@@ -107,7 +113,10 @@ export async function runPdfMode(
 				run.valid = false;
 				run.invalidReason = `the node put out ${run.outputBytes ?? 'no'} bytes, not the ${opts.fileBytes} of the file`;
 			}
-			if (!run.valid) warnings.push(`pdf ${mode.id} ${variant} ${run.warmup ? 'warm-up' : `rep ${run.rep}`} invalid: ${run.invalidReason}`);
+			if (!run.valid)
+				warnings.push(
+					`pdf ${mode.id} ${variant} ${run.warmup ? 'warm-up' : `rep ${run.rep}`} invalid: ${run.invalidReason}`,
+				);
 		}
 	}
 
@@ -132,8 +141,10 @@ export async function runPdfMode(
 	for (const variant of variants) {
 		const s = stats.get(variant)!;
 		const perFile = s.growth ? s.growth.median / opts.fileBytes : null;
-		const vsHttp = variant === 'ours' ? ratio(s.growth?.median, stats.get('http')!.growth?.median) : null;
-		const timeVsHttp = variant === 'ours' ? ratio(s.execution?.median, stats.get('http')!.execution?.median) : null;
+		const vsHttp =
+			variant === 'ours' ? ratio(s.growth?.median, stats.get('http')!.growth?.median) : null;
+		const timeVsHttp =
+			variant === 'ours' ? ratio(s.execution?.median, stats.get('http')!.execution?.median) : null;
 		variantJson[variant] = {
 			label: LABELS[variant],
 			peakRssGrowthBytes: s.growth,
@@ -168,7 +179,12 @@ export async function runPdfMode(
 	};
 }
 
-async function downloadRun(n8n: BenchN8n, sandbox: SandboxProcess, variant: PdfVariant, pid: number): Promise<Run> {
+async function downloadRun(
+	n8n: BenchN8n,
+	sandbox: SandboxProcess,
+	variant: PdfVariant,
+	pid: number,
+): Promise<Run> {
 	const workflowId = PDF_WORKFLOW_IDS[variant];
 	await sandbox.reset();
 	const contract = await sandbox.certifiedContract();
@@ -182,11 +198,17 @@ async function downloadRun(n8n: BenchN8n, sandbox: SandboxProcess, variant: PdfV
 	const client = new KeepAliveClient(1);
 	let answerStatus = 0;
 	try {
-		answerStatus = (await client.request(n8n.urls.get(workflowId)!, { method: 'POST', body: contract })).status;
+		answerStatus = (
+			await client.request(n8n.urls.get(workflowId)!, { method: 'POST', body: contract })
+		).status;
 	} finally {
 		client.close();
 	}
-	const [summary] = await waitForNewExecutions(n8n, workflowId, before, 1, { timeoutMs: 300_000, idleMs: 300_000, intervalMs: 50 });
+	const [summary] = await waitForNewExecutions(n8n, workflowId, before, 1, {
+		timeoutMs: 300_000,
+		idleMs: 300_000,
+		intervalMs: 50,
+	});
 	const peak = sampler ? sampler.stop() : procMemory(pid).hwm;
 	const requests = await sandbox.requests();
 	const downloads = requests.filter((r) => r.fn === 'downloadContractPdf');
@@ -201,8 +223,16 @@ async function downloadRun(n8n: BenchN8n, sandbox: SandboxProcess, variant: PdfV
 		executionMs: summary ? executionWallMs(summary) : null,
 		valid: true,
 	};
-	const sentAsOurs = downloads[0] && isDeepStrictEqual(Object.keys(downloads[0].params).sort(), ['contratoid', 'doc', 'reportid', 'resp']);
-	if (answerStatus !== 200) return { ...run, valid: false, invalidReason: `the webhook answered ${answerStatus}` };
+	const sentAsOurs =
+		downloads[0] &&
+		isDeepStrictEqual(Object.keys(downloads[0].params).sort(), [
+			'contratoid',
+			'doc',
+			'reportid',
+			'resp',
+		]);
+	if (answerStatus !== 200)
+		return { ...run, valid: false, invalidReason: `the webhook answered ${answerStatus}` };
 	if (!summary) return { ...run, valid: false, invalidReason: 'no execution was recorded' };
 	if (downloads.length !== 1 || downloads[0].status !== 200 || !sentAsOurs) {
 		return {
@@ -213,4 +243,3 @@ async function downloadRun(n8n: BenchN8n, sandbox: SandboxProcess, variant: PdfV
 	}
 	return run;
 }
-

@@ -12,7 +12,13 @@
 import { isDeepStrictEqual } from 'node:util';
 
 import { KeepAliveClient, runPool } from '../lib/http';
-import { executionWithData, lastExecutionId, nodeRun, waitForNewExecutions, type BenchN8n } from '../lib/n8n';
+import {
+	executionWithData,
+	lastExecutionId,
+	nodeRun,
+	waitForNewExecutions,
+	type BenchN8n,
+} from '../lib/n8n';
 import type { ScenarioOutcome, TableRow } from '../lib/report';
 import { ms, num, percentile, ratio, round, summarize, times } from '../lib/stats';
 import { TRIGGER_NODE, TRIGGER_WORKFLOW_IDS, type TriggerVariant } from '../workflows';
@@ -85,20 +91,33 @@ function identityReport(): Record<string, string> {
 	};
 }
 
-export async function runTriggerScenario(n8n: BenchN8n, opts: TriggerOptions): Promise<ScenarioOutcome> {
+export async function runTriggerScenario(
+	n8n: BenchN8n,
+	opts: TriggerOptions,
+): Promise<ScenarioOutcome> {
 	const variants: TriggerVariant[] = ['ours', 'webhookCode', 'bareWebhook'];
 	const warnings: string[] = [];
 
 	const equivalence = await compareParsing(n8n);
-	if (!equivalence.equal) warnings.push(`trigger: the Code node's items differ from the Lofirmo Trigger's: ${equivalence.detail}`);
-	opts.log(`  trigger: Code node output ${equivalence.equal ? 'matches' : 'DIFFERS FROM'} the Lofirmo Trigger's (contract + identity report)`);
+	if (!equivalence.equal)
+		warnings.push(
+			`trigger: the Code node's items differ from the Lofirmo Trigger's: ${equivalence.detail}`,
+		);
+	opts.log(
+		`  trigger: Code node output ${equivalence.equal ? 'matches' : 'DIFFERS FROM'} the Lofirmo Trigger's (contract + identity report)`,
+	);
 
 	const runs = new Map<TriggerVariant, Run[]>(variants.map((v) => [v, []]));
 	for (let rep = 0; rep <= opts.reps; rep++) {
 		const warmup = rep === 0;
 		const order = variants.map((_, i) => variants[(i + rep) % variants.length]);
 		for (const variant of order) {
-			const run = await ingestRun(n8n, variant, warmup ? opts.warmupReports : opts.reports, opts.concurrency);
+			const run = await ingestRun(
+				n8n,
+				variant,
+				warmup ? opts.warmupReports : opts.reports,
+				opts.concurrency,
+			);
 			run.rep = rep;
 			run.warmup = warmup;
 			runs.get(variant)!.push(run);
@@ -107,7 +126,8 @@ export async function runTriggerScenario(n8n: BenchN8n, opts: TriggerOptions): P
 					`  p50 ${ms(run.latencyP50Ms)}  p99 ${ms(run.latencyP99Ms)}  recorded ${run.recorded}/${run.sent}` +
 					(run.valid ? '' : `  INVALID: ${run.invalidReason}`),
 			);
-			if (!run.valid && !warmup) warnings.push(`trigger ${variant} rep ${rep}: ${run.invalidReason}`);
+			if (!run.valid && !warmup)
+				warnings.push(`trigger ${variant} rep ${rep}: ${run.invalidReason}`);
 		}
 	}
 
@@ -133,8 +153,10 @@ export async function runTriggerScenario(n8n: BenchN8n, opts: TriggerOptions): P
 	const variantJson: Record<string, unknown> = {};
 	for (const variant of variants) {
 		const s = summaries.get(variant)!;
-		const vsBare = variant === 'bareWebhook' ? null : ratio(eventsMedian(variant), eventsMedian('bareWebhook'));
-		const vsCode = variant === 'ours' ? ratio(eventsMedian('ours'), eventsMedian('webhookCode')) : null;
+		const vsBare =
+			variant === 'bareWebhook' ? null : ratio(eventsMedian(variant), eventsMedian('bareWebhook'));
+		const vsCode =
+			variant === 'ours' ? ratio(eventsMedian('ours'), eventsMedian('webhookCode')) : null;
 		variantJson[variant] = {
 			label: LABELS[variant],
 			workflowId: TRIGGER_WORKFLOW_IDS[variant],
@@ -157,7 +179,9 @@ export async function runTriggerScenario(n8n: BenchN8n, opts: TriggerOptions): P
 			ratio:
 				variant === 'bareWebhook'
 					? '(reference)'
-					: [vsCode !== null ? `${times(vsCode)} Webhook+Code` : '', `${times(vsBare)} bare`].filter(Boolean).join(', '),
+					: [vsCode !== null ? `${times(vsCode)} Webhook+Code` : '', `${times(vsBare)} bare`]
+							.filter(Boolean)
+							.join(', '),
 			notes: `p50 ${ms(s.p50?.median)}, p99 ${ms(s.p99?.median)} · lost ${s.lost}/${s.sent}`,
 		});
 	}
@@ -169,10 +193,12 @@ export async function runTriggerScenario(n8n: BenchN8n, opts: TriggerOptions): P
 			concurrency: opts.concurrency,
 			repetitions: opts.reps,
 			warmupReports: opts.warmupReports,
-			payload: 'contract reports (Servicio CONTRATACION) as JSON, statuses 11 and 1014 alternating; see contractReport() in bench/scenarios/trigger.ts',
+			payload:
+				'contract reports (Servicio CONTRATACION) as JSON, statuses 11 and 1014 alternating; see contractReport() in bench/scenarios/trigger.ts',
 			eventsDefinition:
 				'executions recorded ÷ (first report sent → stoppedAt of the last execution), in events per second; latency: HTTP round trip of each report from the bench process (n8n answers once the execution is created, responseMode onReceived); lost: sent − executions recorded (waited for until none arrived for 10 s)',
-			ratioDefinition: 'events/s of the variant ÷ events/s of the reference (higher is better; 1.00 = as fast)',
+			ratioDefinition:
+				'events/s of the variant ÷ events/s of the reference (higher is better; 1.00 = as fast)',
 			codeNodeEquivalence: equivalence,
 			variants: variantJson,
 		},
@@ -181,10 +207,17 @@ export async function runTriggerScenario(n8n: BenchN8n, opts: TriggerOptions): P
 	};
 }
 
-async function ingestRun(n8n: BenchN8n, variant: TriggerVariant, count: number, concurrency: number): Promise<Run> {
+async function ingestRun(
+	n8n: BenchN8n,
+	variant: TriggerVariant,
+	count: number,
+	concurrency: number,
+): Promise<Run> {
 	const workflowId = TRIGGER_WORKFLOW_IDS[variant];
 	const url = n8n.urls.get(workflowId)!;
-	const bodies = Array.from({ length: count }, (_, i) => Buffer.from(JSON.stringify(contractReport(i))));
+	const bodies = Array.from({ length: count }, (_, i) =>
+		Buffer.from(JSON.stringify(contractReport(i))),
+	);
 	const before = await lastExecutionId(n8n, workflowId);
 	const client = new KeepAliveClient(concurrency);
 	const latencies: number[] = [];
@@ -210,7 +243,11 @@ async function ingestRun(n8n: BenchN8n, variant: TriggerVariant, count: number, 
 		client.close();
 	}
 	const sendMs = performance.now() - started;
-	const found = await waitForNewExecutions(n8n, workflowId, before, count, { timeoutMs: 180_000, idleMs: 10_000, intervalMs: 200 });
+	const found = await waitForNewExecutions(n8n, workflowId, before, count, {
+		timeoutMs: 180_000,
+		idleMs: 10_000,
+		intervalMs: 200,
+	});
 	const lastStop = Math.max(...found.map((e) => (e.stoppedAt ? Date.parse(e.stoppedAt) : 0)), 0);
 	const windowMs = found.length && lastStop ? lastStop - startedAt : null;
 	const failedExecutions = found.filter((e) => e.status !== 'success').length;
@@ -239,7 +276,9 @@ async function ingestRun(n8n: BenchN8n, variant: TriggerVariant, count: number, 
 }
 
 /** Sends the same reports to our trigger and to Webhook + Code, and compares the items they produced. */
-async function compareParsing(n8n: BenchN8n): Promise<{ equal: boolean; detail: string; compared: string[] }> {
+async function compareParsing(
+	n8n: BenchN8n,
+): Promise<{ equal: boolean; detail: string; compared: string[] }> {
 	const reports = { contract: contractReport(7), identity: identityReport() };
 	const client = new KeepAliveClient(1);
 	const outputs: Record<string, Array<Record<string, unknown> | undefined>> = {};
@@ -250,11 +289,17 @@ async function compareParsing(n8n: BenchN8n): Promise<{ equal: boolean; detail: 
 			for (const report of Object.values(reports)) {
 				await client.request(n8n.urls.get(workflowId)!, { method: 'POST', body: report });
 			}
-			const found = await waitForNewExecutions(n8n, workflowId, before, 2, { timeoutMs: 60_000, idleMs: 30_000 });
+			const found = await waitForNewExecutions(n8n, workflowId, before, 2, {
+				timeoutMs: 60_000,
+				idleMs: 30_000,
+			});
 			// oldest first, the order they were sent in
 			const ordered = [...found].sort((a, b) => Number(a.id) - Number(b.id));
 			outputs[variant] = await Promise.all(
-				ordered.map(async (e) => nodeRun(await executionWithData(n8n, e.id), TRIGGER_NODE[variant]).items[0]?.json),
+				ordered.map(
+					async (e) =>
+						nodeRun(await executionWithData(n8n, e.id), TRIGGER_NODE[variant]).items[0]?.json,
+				),
 			);
 		}
 	} finally {
@@ -266,7 +311,9 @@ async function compareParsing(n8n: BenchN8n): Promise<{ equal: boolean; detail: 
 		const ours = outputs.ours?.[i];
 		const code = outputs.webhookCode?.[i];
 		if (!ours || !code) {
-			differences.push(`${name}: missing output (ours ${ours ? 'ok' : 'none'}, Code ${code ? 'ok' : 'none'})`);
+			differences.push(
+				`${name}: missing output (ours ${ours ? 'ok' : 'none'}, Code ${code ? 'ok' : 'none'})`,
+			);
 			return;
 		}
 		const keys = new Set([...Object.keys(ours), ...Object.keys(code)]);
@@ -277,5 +324,9 @@ async function compareParsing(n8n: BenchN8n): Promise<{ equal: boolean; detail: 
 			);
 		}
 	});
-	return { equal: differences.length === 0, detail: differences.join('; ') || 'identical', compared: names };
+	return {
+		equal: differences.length === 0,
+		detail: differences.join('; ') || 'identical',
+		compared: names,
+	};
 }

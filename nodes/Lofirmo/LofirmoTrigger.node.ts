@@ -17,7 +17,11 @@ import { fetchCertificate } from './trigger/certificate';
 import { isWanted, reportFilter } from './trigger/filters';
 import { readPayload } from './trigger/payload';
 import { normaliseReport, type Report } from './trigger/report';
-import { DEFAULT_TIME_LIMIT_SECONDS, MAX_TIME_LIMIT_SECONDS, properties } from './trigger/versionDescription';
+import {
+	DEFAULT_TIME_LIMIT_SECONDS,
+	MAX_TIME_LIMIT_SECONDS,
+	properties,
+} from './trigger/versionDescription';
 
 export class LofirmoTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,7 +32,8 @@ export class LofirmoTrigger implements INodeType {
 		version: 1,
 		subtitle:
 			'={{$parameter["events"].length === 1 ? ($parameter["events"][0] === "contractStatusChanged" ? "Contract reports" : "Identity reports") : "All reports"}}',
-		description: 'Starts the workflow when Lofirmo reports a contract or identity verification status change',
+		description:
+			'Starts the workflow when Lofirmo reports a contract or identity verification status change',
 		eventTriggerDescription: 'Waiting for Lofirmo to send a report to the Test URL',
 		activationMessage: 'Lofirmo reports sent to the Production URL now start this workflow.',
 		defaults: { name: 'Lofirmo Trigger' },
@@ -115,7 +120,8 @@ export class LofirmoTrigger implements INodeType {
 			this.getNodeParameter('statusCodes', []),
 			this.getNodeParameter('otherStatusCodes', ''),
 		);
-		if (!isWanted(report, filter)) return { webhookResponse: { received: true, ignored: 'filtered' } };
+		if (!isWanted(report, filter))
+			return { webhookResponse: { received: true, ignored: 'filtered' } };
 
 		const item: INodeExecutionData = { json: report };
 		if (this.getNodeParameter('downloadPdf', false) === true) {
@@ -125,10 +131,17 @@ export class LofirmoTrigger implements INodeType {
 	}
 }
 
-async function attachCertificate(this: IWebhookFunctions, item: INodeExecutionData, report: Report): Promise<void> {
+async function attachCertificate(
+	this: IWebhookFunctions,
+	item: INodeExecutionData,
+	report: Report,
+): Promise<void> {
 	const property = binaryPropertyName(this.getNodeParameter('binaryPropertyName', 'data'));
 	const limit = Number(this.getNodeParameter('downloadTimeLimit', DEFAULT_TIME_LIMIT_SECONDS));
-	const seconds = Number.isFinite(limit) && limit > 0 ? Math.min(limit, MAX_TIME_LIMIT_SECONDS) : DEFAULT_TIME_LIMIT_SECONDS;
+	const seconds =
+		Number.isFinite(limit) && limit > 0
+			? Math.min(limit, MAX_TIME_LIMIT_SECONDS)
+			: DEFAULT_TIME_LIMIT_SECONDS;
 	const outcome = await fetchCertificate.call(this, report, property, seconds);
 	if (outcome === undefined) return;
 	item.json.downloadError = outcome.downloadError;

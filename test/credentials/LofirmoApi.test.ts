@@ -3,7 +3,11 @@
  * is sent over real HTTP to the sandbox with the Basic auth its `authenticate` declares.
  */
 import axios from 'axios';
-import type { IAuthenticateGeneric, ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	IDataObject,
+} from 'n8n-workflow';
 import { Expression } from 'n8n-workflow';
 
 import { LofirmoApi } from '../../credentials/LofirmoApi.credentials';
@@ -15,10 +19,9 @@ const credential = new LofirmoApi();
 
 /** What n8n does with every request of a node using the credential: hands it to `authenticate`. */
 async function authenticate(credentials: IDataObject) {
-	const authenticated = await (credential.authenticate as Exclude<LofirmoApi['authenticate'], IAuthenticateGeneric>)(
-		credentials as ICredentialDataDecryptedObject,
-		{ url: '/' },
-	);
+	const authenticated = await (
+		credential.authenticate as Exclude<LofirmoApi['authenticate'], IAuthenticateGeneric>
+	)(credentials as ICredentialDataDecryptedObject, { url: '/' });
 	return authenticated as { auth: { username: string; password: string } };
 }
 let sb: Sandbox;
@@ -58,7 +61,11 @@ function defaults(): IDataObject {
 }
 
 it('passes with good credentials, calling the credits function', async () => {
-	const response = await runCredentialTest({ apiUser: USER, apiToken: TOKEN, baseUrl: `${sb.url}/` });
+	const response = await runCredentialTest({
+		apiUser: USER,
+		apiToken: TOKEN,
+		baseUrl: `${sb.url}/`,
+	});
 	expect(response.status).toBe(200);
 	expect(response.data[0].Res).toBe('10');
 	expect(sb.requests.map((r) => r.fn)).toEqual(['credits']);
@@ -80,20 +87,28 @@ it('follows a credits path override', async () => {
 	expect(sb.requests[0].path).toBe('/v9/GetCreditos');
 });
 
-it.each([undefined, '', '{}', 'not json', '{"credits":"Creditos"}', '{"credits":"  "}', '{"credits":42}', { credits: '/x/GetCreditos' }])(
-	'calls the credits path the nodes call, for Path Overrides %p',
-	(pathOverrides) => {
-		const url = resolve(credential.test.request.url, { ...defaults(), pathOverrides });
-		expect(url).toBe(resolvePath(LOFIRMO_FUNCTIONS.credits, pathOverrides));
-	},
-);
+it.each([
+	undefined,
+	'',
+	'{}',
+	'not json',
+	'{"credits":"Creditos"}',
+	'{"credits":"  "}',
+	'{"credits":42}',
+	{ credits: '/x/GetCreditos' },
+])('calls the credits path the nodes call, for Path Overrides %p', (pathOverrides) => {
+	const url = resolve(credential.test.request.url, { ...defaults(), pathOverrides });
+	expect(url).toBe(resolvePath(LOFIRMO_FUNCTIONS.credits, pathOverrides));
+});
 
 // n8n parses expressions with its own parser, which refuses some JavaScript Node runs (`catch {}` without a binding):
 // a refused one fails the credential test in the editor, so the test request must get through n8n-workflow's evaluator
 it('has expressions that n8n-workflow parses', () => {
 	const { request } = credential.test;
 	for (const expression of [request.baseURL, request.url]) {
-		expect(() => Expression.resolveWithoutWorkflow(String(expression).slice(1), { $credentials: defaults() })).not.toThrow();
+		expect(() =>
+			Expression.resolveWithoutWorkflow(String(expression).slice(1), { $credentials: defaults() }),
+		).not.toThrow();
 	}
 });
 

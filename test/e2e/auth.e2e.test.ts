@@ -32,7 +32,8 @@ const DATA_DIR = 'auth-e2e';
 
 /** a colon inside the password and a non-ASCII letter: the split rule and the UTF-8 charset both matter */
 const AUTH = { user: 'lofirmo-hook', password: 'Añil:Hook-Passw0rd' };
-const b64 = (text: string, encoding: BufferEncoding = 'utf8') => Buffer.from(text, encoding).toString('base64');
+const b64 = (text: string, encoding: BufferEncoding = 'utf8') =>
+	Buffer.from(text, encoding).toString('base64');
 const RIGHT = b64(`${AUTH.user}:${AUTH.password}`);
 
 const CREDS = {
@@ -40,10 +41,17 @@ const CREDS = {
 	empty: { id: 'lofirmoAuthEmpty', name: 'Lofirmo reports (no password)' },
 };
 const GUARDED = { id: 'lofirmoAuthGuarded', webhookId: '7a2b3c4d-0000-4000-8000-000000005910' };
-const MISCONFIGURED = { id: 'lofirmoAuthNoPass', webhookId: '7a2b3c4d-0000-4000-8000-000000005911' };
+const MISCONFIGURED = {
+	id: 'lofirmoAuthNoPass',
+	webhookId: '7a2b3c4d-0000-4000-8000-000000005911',
+};
 const TRIGGER = 'Lofirmo reports';
 
-const triggerWorkflow = (id: string, webhookId: string, credential: { id: string; name: string }) => ({
+const triggerWorkflow = (
+	id: string,
+	webhookId: string,
+	credential: { id: string; name: string },
+) => ({
 	id,
 	name: `auth e2e: ${id}`,
 	active: false,
@@ -60,7 +68,14 @@ const triggerWorkflow = (id: string, webhookId: string, credential: { id: string
 			parameters: { authentication: 'basicAuth' },
 			credentials: { lofirmoWebhookApi: credential },
 		},
-		{ id: `${id}-done`, name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [240, 0], parameters: {} },
+		{
+			id: `${id}-done`,
+			name: 'Done',
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [240, 0],
+			parameters: {},
+		},
 	],
 	connections: { [TRIGGER]: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
 });
@@ -76,10 +91,19 @@ interface Answer {
 }
 
 /** A POST with exactly the headers given (node:http, so nothing is normalised or added but Host and length). */
-function rawPost(url: string, authorization: AuthHeader, body: string, extra: Record<string, string> = {}): Promise<Answer> {
+function rawPost(
+	url: string,
+	authorization: AuthHeader,
+	body: string,
+	extra: Record<string, string> = {},
+): Promise<Answer> {
 	return new Promise((resolve) => {
 		const payload = Buffer.from(body);
-		const request = http.request(url, { method: 'POST', agent: false, signal: AbortSignal.timeout(WAIT_MS) });
+		const request = http.request(url, {
+			method: 'POST',
+			agent: false,
+			signal: AbortSignal.timeout(WAIT_MS),
+		});
 		request.setHeader('Content-Type', 'application/json');
 		request.setHeader('Content-Length', payload.length);
 		for (const [name, value] of Object.entries(extra)) request.setHeader(name, value);
@@ -88,13 +112,24 @@ function rawPost(url: string, authorization: AuthHeader, body: string, extra: Re
 			const chunks: Buffer[] = [];
 			response.on('data', (chunk: Buffer) => chunks.push(chunk));
 			response.on('end', () =>
-				resolve({ status: response.statusCode ?? null, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }),
+				resolve({
+					status: response.statusCode ?? null,
+					headers: response.headers,
+					body: Buffer.concat(chunks).toString('utf8'),
+				}),
 			);
 			response.on('error', (error) =>
-				resolve({ status: response.statusCode ?? null, headers: response.headers, body: Buffer.concat(chunks).toString('utf8'), error: error.message }),
+				resolve({
+					status: response.statusCode ?? null,
+					headers: response.headers,
+					body: Buffer.concat(chunks).toString('utf8'),
+					error: error.message,
+				}),
 			);
 		});
-		request.on('error', (error) => resolve({ status: null, headers: {}, body: '', error: error.message }));
+		request.on('error', (error) =>
+			resolve({ status: null, headers: {}, body: '', error: error.message }),
+		);
 		request.end(payload);
 	});
 }
@@ -114,7 +149,12 @@ function socketPost(url: string, authorization: string, body: string): Promise<A
 		const done = (error?: Error) => {
 			const status = /^HTTP\/1\.[01] (\d{3})/.exec(text);
 			const [head, ...rest] = text.split('\r\n\r\n');
-			resolve({ status: status ? Number(status[1]) : null, headers: { raw: head }, body: rest.join('\r\n\r\n'), ...(error && !status ? { error: error.message } : {}) });
+			resolve({
+				status: status ? Number(status[1]) : null,
+				headers: { raw: head },
+				body: rest.join('\r\n\r\n'),
+				...(error && !status ? { error: error.message } : {}),
+			});
 		};
 		socket.on('error', done);
 		socket.on('close', () => done());
@@ -128,43 +168,87 @@ function socketPost(url: string, authorization: string, body: string): Promise<A
 }
 
 const report = (contractId: string) =>
-	JSON.stringify({ Servicio: 'CONTRATACION', ContratoID: contractId, ReportID: '1', Resultado: '11', FechaEnvio: '2025-03-01 10:00' });
+	JSON.stringify({
+		Servicio: 'CONTRATACION',
+		ContratoID: contractId,
+		ReportID: '1',
+		Resultado: '11',
+		FechaEnvio: '2025-03-01 10:00',
+	});
 
 /** What a refusal must never echo: the password (or its parts), the right token, the password in base64. */
-const leaks = (text: string) => [AUTH.password, 'Hook-Passw0rd', RIGHT, b64(AUTH.password)].filter((secret) => text.includes(secret));
+const leaks = (text: string) =>
+	[AUTH.password, 'Hook-Passw0rd', RIGHT, b64(AUTH.password)].filter((secret) =>
+		text.includes(secret),
+	);
 
 /** The refused cases: name, Authorization header(s), other headers. */
-const REFUSED: Array<{ name: string; authorization: AuthHeader; extra?: Record<string, string> }> = [
-	{ name: 'no Authorization header', authorization: undefined },
-	{ name: 'wrong password', authorization: `Basic ${b64(`${AUTH.user}:Añil:Hook-Passw0rd-wrong`)}` },
-	{ name: 'password without its part after the colon', authorization: `Basic ${b64(`${AUTH.user}:Añil`)}` },
-	{ name: 'wrong user', authorization: `Basic ${b64(`someone-else:${AUTH.password}`)}` },
-	{ name: 'user in another case (users are case-sensitive)', authorization: `Basic ${b64(`LOFIRMO-HOOK:${AUTH.password}`)}` },
-	{ name: 'empty user and password', authorization: `Basic ${b64(':')}` },
-	{ name: 'user only', authorization: `Basic ${b64(`${AUTH.user}:`)}` },
-	{ name: 'the right password as the user', authorization: `Basic ${b64(`${AUTH.password}:${AUTH.user}`)}` },
-	{ name: 'credentials encoded as Latin-1 instead of UTF-8', authorization: `Basic ${b64(`${AUTH.user}:${AUTH.password}`, 'latin1')}` },
-	{ name: '"Basic" with no value', authorization: 'Basic' },
-	{ name: '"Basic" and a space, no value', authorization: 'Basic ' },
-	{ name: 'not base64', authorization: 'Basic !!not*base64??' },
-	{ name: 'base64 of text without a colon', authorization: `Basic ${b64(`${AUTH.user}${AUTH.password}`)}` },
-	{ name: 'the right token, then another word', authorization: `Basic ${RIGHT} extra` },
-	{ name: 'the right token, no scheme', authorization: RIGHT },
-	{ name: 'scheme glued to the token', authorization: `Basic${RIGHT}` },
-	{ name: 'another scheme spelled like Basic', authorization: `BasicAuth ${RIGHT}` },
-	{ name: 'Bearer with the right token', authorization: `Bearer ${RIGHT}` },
-	{ name: 'Bearer with the password', authorization: `Bearer ${AUTH.password}` },
-	{
-		name: 'Digest',
-		authorization: `Digest username="${AUTH.user}", realm="Lofirmo Trigger", nonce="abc", uri="/", response="0123456789abcdef0123456789abcdef"`,
-	},
-	// Node keeps the first of duplicate Authorization headers (and discards the rest)
-	{ name: 'two Authorization headers, the wrong one first', authorization: [`Basic ${b64(`${AUTH.user}:nope`)}`, `Basic ${RIGHT}`] },
-	{ name: 'the right credentials in Proxy-Authorization only', authorization: undefined, extra: { 'Proxy-Authorization': `Basic ${RIGHT}` } },
-	{ name: 'a long header (12 KB, under Node\'s limit)', authorization: `Basic ${'QUJD'.repeat(3 * 1024)}` },
-	{ name: 'a very long header (64 KB, over Node\'s 16 KB limit)', authorization: `Basic ${'QUJD'.repeat(16 * 1024)}` },
-	{ name: 'a long run of spaces before an invalid token', authorization: `Basic${' '.repeat(8 * 1024)}!` },
-];
+const REFUSED: Array<{ name: string; authorization: AuthHeader; extra?: Record<string, string> }> =
+	[
+		{ name: 'no Authorization header', authorization: undefined },
+		{
+			name: 'wrong password',
+			authorization: `Basic ${b64(`${AUTH.user}:Añil:Hook-Passw0rd-wrong`)}`,
+		},
+		{
+			name: 'password without its part after the colon',
+			authorization: `Basic ${b64(`${AUTH.user}:Añil`)}`,
+		},
+		{ name: 'wrong user', authorization: `Basic ${b64(`someone-else:${AUTH.password}`)}` },
+		{
+			name: 'user in another case (users are case-sensitive)',
+			authorization: `Basic ${b64(`LOFIRMO-HOOK:${AUTH.password}`)}`,
+		},
+		{ name: 'empty user and password', authorization: `Basic ${b64(':')}` },
+		{ name: 'user only', authorization: `Basic ${b64(`${AUTH.user}:`)}` },
+		{
+			name: 'the right password as the user',
+			authorization: `Basic ${b64(`${AUTH.password}:${AUTH.user}`)}`,
+		},
+		{
+			name: 'credentials encoded as Latin-1 instead of UTF-8',
+			authorization: `Basic ${b64(`${AUTH.user}:${AUTH.password}`, 'latin1')}`,
+		},
+		{ name: '"Basic" with no value', authorization: 'Basic' },
+		{ name: '"Basic" and a space, no value', authorization: 'Basic ' },
+		{ name: 'not base64', authorization: 'Basic !!not*base64??' },
+		{
+			name: 'base64 of text without a colon',
+			authorization: `Basic ${b64(`${AUTH.user}${AUTH.password}`)}`,
+		},
+		{ name: 'the right token, then another word', authorization: `Basic ${RIGHT} extra` },
+		{ name: 'the right token, no scheme', authorization: RIGHT },
+		{ name: 'scheme glued to the token', authorization: `Basic${RIGHT}` },
+		{ name: 'another scheme spelled like Basic', authorization: `BasicAuth ${RIGHT}` },
+		{ name: 'Bearer with the right token', authorization: `Bearer ${RIGHT}` },
+		{ name: 'Bearer with the password', authorization: `Bearer ${AUTH.password}` },
+		{
+			name: 'Digest',
+			authorization: `Digest username="${AUTH.user}", realm="Lofirmo Trigger", nonce="abc", uri="/", response="0123456789abcdef0123456789abcdef"`,
+		},
+		// Node keeps the first of duplicate Authorization headers (and discards the rest)
+		{
+			name: 'two Authorization headers, the wrong one first',
+			authorization: [`Basic ${b64(`${AUTH.user}:nope`)}`, `Basic ${RIGHT}`],
+		},
+		{
+			name: 'the right credentials in Proxy-Authorization only',
+			authorization: undefined,
+			extra: { 'Proxy-Authorization': `Basic ${RIGHT}` },
+		},
+		{
+			name: "a long header (12 KB, under Node's limit)",
+			authorization: `Basic ${'QUJD'.repeat(3 * 1024)}`,
+		},
+		{
+			name: "a very long header (64 KB, over Node's 16 KB limit)",
+			authorization: `Basic ${'QUJD'.repeat(16 * 1024)}`,
+		},
+		{
+			name: 'a long run of spaces before an invalid token',
+			authorization: `Basic${' '.repeat(8 * 1024)}!`,
+		},
+	];
 
 /** The accepted forms of the right credentials: each must start exactly one execution. */
 const ACCEPTED: Array<{ name: string; authorization: string }> = [
@@ -185,17 +269,30 @@ async function executionIdsOf(n8n: N8nHandle, workflowId: string): Promise<Set<s
  * request before it moves on, so once this one is recorded and settled, anything the earlier calls could have
  * started is recorded too. Returns the executions of `workflowId` that are not in `before` and not the sentinel.
  */
-async function afterSentinel(n8n: N8nHandle, workflowId: string, before: Set<string>): Promise<PublicExecution[]> {
+async function afterSentinel(
+	n8n: N8nHandle,
+	workflowId: string,
+	before: Set<string>,
+): Promise<PublicExecution[]> {
 	const sentinel = `sentinel-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 	const guardedBefore = workflowId === GUARDED.id ? before : await executionIdsOf(n8n, GUARDED.id);
-	const answer = await rawPost(`${n8n.baseUrl}/webhook/${GUARDED.webhookId}/lofirmo`, `Basic ${RIGHT}`, report(sentinel));
+	const answer = await rawPost(
+		`${n8n.baseUrl}/webhook/${GUARDED.webhookId}/lofirmo`,
+		`Basic ${RIGHT}`,
+		report(sentinel),
+	);
 	expect(answer.status).toBe(200);
-	const isSentinel = (e: PublicExecution) => nodeOutput(e, TRIGGER)[0]?.json.contractId === sentinel;
+	const isSentinel = (e: PublicExecution) =>
+		nodeOutput(e, TRIGGER)[0]?.json.contractId === sentinel;
 	const deadline = Date.now() + WAIT_MS;
 	for (;;) {
-		const fresh = (await listExecutions(n8n, GUARDED.id, { includeData: true })).filter((e) => !guardedBefore.has(e.id));
-		if (fresh.some(isSentinel) && fresh.every((e) => e.status !== 'new' && e.status !== 'running')) break;
-		if (Date.now() > deadline) throw new Error(`the sentinel report's execution was not recorded within ${WAIT_MS} ms`);
+		const fresh = (await listExecutions(n8n, GUARDED.id, { includeData: true })).filter(
+			(e) => !guardedBefore.has(e.id),
+		);
+		if (fresh.some(isSentinel) && fresh.every((e) => e.status !== 'new' && e.status !== 'running'))
+			break;
+		if (Date.now() > deadline)
+			throw new Error(`the sentinel report's execution was not recorded within ${WAIT_MS} ms`);
 		await new Promise((r) => setTimeout(r, 250));
 	}
 	const all = await listExecutions(n8n, workflowId, { includeData: true });
@@ -205,7 +302,11 @@ async function afterSentinel(n8n: N8nHandle, workflowId: string, before: Set<str
 describeRow(2, 'Lofirmo Trigger Basic auth in real n8n 2.x', () => {
 	let n8n: N8nHandle | undefined;
 	/** written to test-output/reliability/auth.json as each test ends (counted, never written in) */
-	const figures: Record<string, unknown> = { n8n: '', refusedCases: REFUSED.length, acceptedCases: ACCEPTED.length };
+	const figures: Record<string, unknown> = {
+		n8n: '',
+		refusedCases: REFUSED.length,
+		acceptedCases: ACCEPTED.length,
+	};
 	const url = (webhookId: string) => `${n8n!.baseUrl}/webhook/${webhookId}/lofirmo`;
 
 	beforeAll(async () => {
@@ -235,8 +336,17 @@ describeRow(2, 'Lofirmo Trigger Basic auth in real n8n 2.x', () => {
 		for (const [index, refused] of REFUSED.entries()) {
 			const oversized = refused.name.includes('64 KB');
 			const answer = oversized
-				? await socketPost(url(GUARDED.webhookId), String(refused.authorization), report(`refused-${index}`))
-				: await rawPost(url(GUARDED.webhookId), refused.authorization, report(`refused-${index}`), refused.extra);
+				? await socketPost(
+						url(GUARDED.webhookId),
+						String(refused.authorization),
+						report(`refused-${index}`),
+					)
+				: await rawPost(
+						url(GUARDED.webhookId),
+						refused.authorization,
+						report(`refused-${index}`),
+						refused.extra,
+					);
 			answers.push(`${refused.name}: ${answer.status ?? answer.error}`);
 			if (oversized) {
 				// Node's parser refuses it before n8n's routing: it answers 431 and closes, and when the rest of the
@@ -249,10 +359,15 @@ describeRow(2, 'Lofirmo Trigger Basic auth in real n8n 2.x', () => {
 				expect(leaks(JSON.stringify(answer))).toEqual([]);
 				continue;
 			}
-			expect({ case: refused.name, status: answer.status }).toEqual({ case: refused.name, status: 401 });
+			expect({ case: refused.name, status: answer.status }).toEqual({
+				case: refused.name,
+				status: 401,
+			});
 			// n8n passes our answer through untouched: a fixed text and the challenge, nothing about what was sent
 			expect(answer.body).toBe('Authorization is required');
-			expect(answer.headers['www-authenticate']).toBe('Basic realm="Lofirmo Trigger", charset="UTF-8"');
+			expect(answer.headers['www-authenticate']).toBe(
+				'Basic realm="Lofirmo Trigger", charset="UTF-8"',
+			);
 			expect(answer.headers['content-type']).toMatch(/^text\/plain/);
 			const whole = JSON.stringify(answer);
 			expect(leaks(whole)).toEqual([]);
@@ -276,7 +391,11 @@ describeRow(2, 'Lofirmo Trigger Basic auth in real n8n 2.x', () => {
 	it(`${ACCEPTED.length} accepted forms of the right credentials: 200 and exactly one execution each, with its own report`, async () => {
 		const before = await executionIdsOf(n8n!, GUARDED.id);
 		for (const [index, accepted] of ACCEPTED.entries()) {
-			const answer = await rawPost(url(GUARDED.webhookId), accepted.authorization, report(`accepted-${index}`));
+			const answer = await rawPost(
+				url(GUARDED.webhookId),
+				accepted.authorization,
+				report(`accepted-${index}`),
+			);
 			expect({ case: accepted.name, status: answer.status, body: answer.body }).toEqual({
 				case: accepted.name,
 				status: 200,
@@ -301,7 +420,11 @@ describeRow(2, 'Lofirmo Trigger Basic auth in real n8n 2.x', () => {
 		const before = await executionIdsOf(n8n!, MISCONFIGURED.id);
 		const statuses: Array<number | null> = [];
 		for (const authorization of [undefined, `Basic ${b64(`${AUTH.user}:`)}`, `Basic ${RIGHT}`]) {
-			const answer = await rawPost(url(MISCONFIGURED.webhookId), authorization, report('misconfigured'));
+			const answer = await rawPost(
+				url(MISCONFIGURED.webhookId),
+				authorization,
+				report('misconfigured'),
+			);
 			statuses.push(answer.status);
 			expect(answer.status).toBe(500);
 			expect(answer.body).toBe('The Lofirmo Trigger has no user and password set for Basic Auth');

@@ -107,14 +107,18 @@ describe('n8n editor in a real browser (headless Chromium)', () => {
 	beforeAll(async () => {
 		const built = builtPackageContents();
 		if (built.nodes.length === 0 || built.missing.length > 0) {
-			throw new Error(`dist/ is not built or incomplete (run \`npm run build\`): missing ${built.missing.join(', ') || 'nodes'}`);
+			throw new Error(
+				`dist/ is not built or incomplete (run \`npm run build\`): missing ${built.missing.join(', ') || 'nodes'}`,
+			);
 		}
 		// Chromium first: a missing browser fails in a second with the install hint, before n8n starts
 		browser = await step(undefined, 'launch chromium', undefined, launchChromium);
 		n8n = await step(undefined, 'start n8n', undefined, () =>
 			startN8n({ version: 2, port: PORT, dataDir: 'editor', fresh: true }),
 		);
-		console.log(`n8n ${n8n.install.n8nVersion} ready in ${n8n.startupMs} ms on ${n8n.baseUrl}; Chromium ${browser.version()}`);
+		console.log(
+			`n8n ${n8n.install.n8nVersion} ready in ${n8n.startupMs} ms on ${n8n.baseUrl}; Chromium ${browser.version()}`,
+		);
 		await step(undefined, 'create owner', undefined, () => setupOwner(n8n!));
 
 		context = await browser.newContext({
@@ -134,7 +138,9 @@ describe('n8n editor in a real browser (headless Chromium)', () => {
 
 	afterAll(async () => {
 		// whatever happened: browser closed, n8n stopped
-		await browser?.close().catch((error: unknown) => console.warn(`closing Chromium: ${String(error)}`));
+		await browser
+			?.close()
+			.catch((error: unknown) => console.warn(`closing Chromium: ${String(error)}`));
 		await n8n?.stop();
 		if (watch) {
 			const file = path.join(ensureDir(FAILURE_DIR), 'browser-events.log');
@@ -143,7 +149,9 @@ describe('n8n editor in a real browser (headless Chromium)', () => {
 		console.log(
 			[
 				`editor check total ${Date.now() - t0} ms`,
-				...timings.map((t) => `  ${t.ok ? 'ok  ' : 'FAIL'} ${String(t.ms).padStart(6)} ms  ${t.name}`),
+				...timings.map(
+					(t) => `  ${t.ok ? 'ok  ' : 'FAIL'} ${String(t.ms).padStart(6)} ms  ${t.name}`,
+				),
 				`onboarding modals dismissed: ${dismissed.join(', ') || 'none'}`,
 				`screenshots: ${shots.map((s) => path.relative(REPO_ROOT, s)).join(', ') || 'none'}`,
 				`browser events (all, incl. n8n's own): ${watch?.events.length ?? 0}, see test-output/editor/browser-events.log`,
@@ -166,7 +174,15 @@ describe('n8n editor in a real browser (headless Chromium)', () => {
 			await waitForValue(ndv.locator(`${SEL.param('operation')} input`), 'Send');
 			await waitForValue(ndv.locator(`${SEL.param('signersInput')} input`), 'Using Fields Below');
 			const labels = await parameterLabels(ndv);
-			expect(labels).toEqual(expect.arrayContaining(['Resource', 'Operation', 'Signers Input', 'Signers', 'Additional Fields']));
+			expect(labels).toEqual(
+				expect.arrayContaining([
+					'Resource',
+					'Operation',
+					'Signers Input',
+					'Signers',
+					'Additional Fields',
+				]),
+			);
 			// credential slot: "Credential" with the empty state naming our service
 			await waitForTexts(ndv.locator(SEL.credentialsSlot), ['Credential', 'Connect to Lofirmo']);
 			const actionDocs = await ndvDocsLink(ndv);
@@ -180,7 +196,9 @@ describe('n8n editor in a real browser (headless Chromium)', () => {
 			}
 
 			// a signer's fields
-			await ndv.locator('[data-test-id="fixed-collection-signers"] [data-test-id="fixed-collection-add"]').click();
+			await ndv
+				.locator('[data-test-id="fixed-collection-signers"] [data-test-id="fixed-collection-add"]')
+				.click();
 			await waitUntil('the signer fields', async () => {
 				const now = await parameterLabels(ndv);
 				const missing = ['Name', 'Tax ID (NIF)', 'Email', 'Mobile'].filter((l) => !now.includes(l));
@@ -197,7 +215,9 @@ describe('n8n editor in a real browser (headless Chromium)', () => {
 			const options = p.locator('.el-select-dropdown__item').filter({ visible: true });
 			await options.first().waitFor({ state: 'visible', timeout: 5_000 });
 			const optionTexts = (await options.allInnerTexts()).map(normalise);
-			expect(optionTexts).toEqual(expect.arrayContaining(['Deadline', 'Language', 'Signature Type', 'User Reference']));
+			expect(optionTexts).toEqual(
+				expect.arrayContaining(['Deadline', 'Language', 'Signature Type', 'User Reference']),
+			);
 			await addField.click();
 			await options.first().waitFor({ state: 'hidden', timeout: 5_000 });
 
@@ -207,7 +227,10 @@ describe('n8n editor in a real browser (headless Chromium)', () => {
 			const modal = p.locator(SEL.credentialModal);
 			await modal.waitFor({ state: 'visible' });
 			await waitForTexts(modal, ['Lofirmo API', 'API User', 'API Token', 'Base URL']);
-			const credentialDocs = await modal.getByRole('link', { name: /^\s*docs\s*$/i }).first().getAttribute('href');
+			const credentialDocs = await modal
+				.getByRole('link', { name: /^\s*docs\s*$/i })
+				.first()
+				.getAttribute('href');
 			console.log(`credential docs link: ${credentialDocs}`);
 			expect(credentialDocs).toMatch(DOCS_URL);
 			shots.push(await screenshot(p, 'editor-contract-send-credential'));
@@ -225,7 +248,9 @@ describe('n8n editor in a real browser (headless Chromium)', () => {
 	it('adds the Lofirmo Trigger and shows the webhook URLs and the Lofirmo panel notice', async () => {
 		const p = await needSession();
 		await step(p, 'trigger', watch, async () => {
-			const types = (await (await context!.request.get('/types/nodes.json')).json()) as NodeTypeInfo[];
+			const types = (await (
+				await context!.request.get('/types/nodes.json')
+			).json()) as NodeTypeInfo[];
 			const trigger = types.find((t) => t.name === TRIGGER_TYPE);
 			const noticeSource = trigger?.properties?.find((prop) => prop.type === 'notice')?.displayName;
 			expect(noticeSource).toBeDefined();
@@ -270,7 +295,9 @@ describe('n8n editor in a real browser (headless Chromium)', () => {
 		const p = await needSession();
 		await step(p, 'icons', watch, async () => {
 			// what n8n tells the editor, and what those URLs answer
-			const types = (await (await context!.request.get('/types/nodes.json')).json()) as NodeTypeInfo[];
+			const types = (await (
+				await context!.request.get('/types/nodes.json')
+			).json()) as NodeTypeInfo[];
 			const iconUrls = new Set<string>();
 			for (const name of [ACTION_TYPE, TRIGGER_TYPE]) {
 				const type = types.find((t) => t.name === name);
@@ -284,7 +311,12 @@ describe('n8n editor in a real browser (headless Chromium)', () => {
 			for (const url of iconUrls) {
 				const res = await context!.request.get(`/${url}`);
 				const body = await res.text();
-				expect({ url, status: res.status(), type: res.headers()['content-type'], svg: body.includes('<svg') }).toEqual({
+				expect({
+					url,
+					status: res.status(),
+					type: res.headers()['content-type'],
+					svg: body.includes('<svg'),
+				}).toEqual({
 					url,
 					status: 200,
 					type: expect.stringMatching(/^image\/svg\+xml/),
@@ -294,13 +326,19 @@ describe('n8n editor in a real browser (headless Chromium)', () => {
 
 			// what the browser fetched and drew (light colour scheme), on a canvas of this test's own
 			await openNewWorkflow(p, base());
-			await pickFromApp(await openAppInCreator(p, 'Lofirmo', 'Lofirmo'), 'Triggers', CONTRACT_TRIGGER);
+			await pickFromApp(
+				await openAppInCreator(p, 'Lofirmo', 'Lofirmo'),
+				'Triggers',
+				CONTRACT_TRIGGER,
+			);
 			await openNdv(p);
 			await closeNdv(p);
 			const ours = watch!.watched.filter((r) => r.url.includes(`/icons/${PACKAGE_NAME}/`));
 			expect(ours.length).toBeGreaterThan(0);
 			expect(ours.filter((r) => r.status !== 200)).toEqual([]);
-			const img = canvasNode(p, 'Lofirmo Trigger').locator(`img[src*="/icons/${PACKAGE_NAME}/"]`).first();
+			const img = canvasNode(p, 'Lofirmo Trigger')
+				.locator(`img[src*="/icons/${PACKAGE_NAME}/"]`)
+				.first();
 			await waitUntil('the trigger icon to load', async () => {
 				const state = await imageLoaded(img);
 				return (state.loaded && state.src.endsWith('/lofirmo.svg')) || JSON.stringify(state);
@@ -318,7 +356,9 @@ describe('n8n editor in a real browser (headless Chromium)', () => {
 			// nothing in the browser log about our package (n8n's own unrelated noise is only logged)
 			const problems = watch!.problemsMatching(OURS);
 			expect(watch!.format(problems)).toBe('');
-			const iconProblems = watch!.events.filter((e) => e.kind !== 'blocked' && e.url?.includes('/icons/') && (e.status ?? 0) >= 400);
+			const iconProblems = watch!.events.filter(
+				(e) => e.kind !== 'blocked' && e.url?.includes('/icons/') && (e.status ?? 0) >= 400,
+			);
 			expect(watch!.format(iconProblems)).toBe('');
 		});
 	}, 60_000);

@@ -65,7 +65,9 @@ const manualWorkflow = (id: string, failing: boolean) => ({
 					position: [200, 0],
 					parameters: {
 						assignments: {
-							assignments: [{ id: 'a1', name: 'greeting', value: '={{ "hi " + (1 + 1) }}', type: 'string' }],
+							assignments: [
+								{ id: 'a1', name: 'greeting', value: '={{ "hi " + (1 + 1) }}', type: 'string' },
+							],
 						},
 						options: {},
 					},
@@ -74,7 +76,8 @@ const manualWorkflow = (id: string, failing: boolean) => ({
 });
 
 /** fixed per workflow id (a production webhook is found by path; the id must just be stable and unique) */
-const webhookIdFor = (id: string) => `5e0c1d2a-0000-4000-8000-${Buffer.from(id).toString('hex').slice(-12)}`;
+const webhookIdFor = (id: string) =>
+	`5e0c1d2a-0000-4000-8000-${Buffer.from(id).toString('hex').slice(-12)}`;
 
 const webhookWorkflow = (id: string, webhookPath: string) => ({
 	id,
@@ -91,7 +94,13 @@ const webhookWorkflow = (id: string, webhookPath: string) => ({
 			typeVersion: 2,
 			position: [0, 0],
 			webhookId: webhookIdFor(id),
-			parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'onReceived', responseData: 'noData', options: {} },
+			parameters: {
+				httpMethod: 'POST',
+				path: webhookPath,
+				responseMode: 'onReceived',
+				responseData: 'noData',
+				options: {},
+			},
 		},
 	],
 });
@@ -117,15 +126,27 @@ for (const { version, port } of rows) {
 
 			const good = await runWorkflowCli(target, ok);
 			expect(good.outcome).toBe('success');
-			const goodRun = good.result as { data: { resultData: { runData: Record<string, Array<{ data: { main: Array<Array<{ json: unknown }>> } }>> } } };
-			expect(goodRun.data.resultData.runData.Step[0].data.main[0][0].json).toEqual({ greeting: 'hi 2' });
+			const goodRun = good.result as {
+				data: {
+					resultData: {
+						runData: Record<string, Array<{ data: { main: Array<Array<{ json: unknown }>> } }>>;
+					};
+				};
+			};
+			expect(goodRun.data.resultData.runData.Step[0].data.main[0][0].json).toEqual({
+				greeting: 'hi 2',
+			});
 
 			const bad = await runWorkflowCli(target, failing);
 			expect(bad.outcome).toBe('error');
-			const badRun = bad.result as { data: { resultData: { error: { message: string }; lastNodeExecuted: string } } };
+			const badRun = bad.result as {
+				data: { resultData: { error: { message: string }; lastNodeExecuted: string } };
+			};
 			expect(badRun.data.resultData.error.message).toBe('harness: deliberate failure');
 			expect(badRun.data.resultData.lastNodeExecuted).toBe('Step');
-			console.log(`n8n ${version}.x CLI execute: ${good.durationMs} ms (ok, exit ${good.code}/${good.signal}), ${bad.durationMs} ms (failing, exit ${bad.code}/${bad.signal})`);
+			console.log(
+				`n8n ${version}.x CLI execute: ${good.durationMs} ms (ok, exit ${good.code}/${good.signal}), ${bad.durationMs} ms (failing, exit ${bad.code}/${bad.signal})`,
+			);
 		});
 
 		it('a reused data folder keeps the owner, credentials, the active webhook and our package', async () => {
@@ -141,12 +162,20 @@ for (const { version, port } of rows) {
 					id: `harnessCredV${version}`,
 					name: 'Harness Lofirmo',
 					type: 'lofirmoApi',
-					data: { apiUser: 'user', apiToken: 'token', baseUrl: 'http://127.0.0.1:9', pathOverrides: '{}' },
+					data: {
+						apiUser: 'user',
+						apiToken: 'token',
+						baseUrl: 'http://127.0.0.1:9',
+						pathOverrides: '{}',
+					},
 				},
 			]);
 			await importWorkflows(first, [webhookWorkflow(hook, `lofirmo-e2e-harness-v${version}`)]);
 			await activateWorkflow(first, hook, url(first));
-			expect((await axios.post(url(first), { n: 1 }, { validateStatus: () => true, proxy: false })).status).toBe(200);
+			expect(
+				(await axios.post(url(first), { n: 1 }, { validateStatus: () => true, proxy: false }))
+					.status,
+			).toBe(200);
 			const [execution] = await waitForExecutions(first, hook, 1, 30_000);
 			const full = await getExecution(first, execution.id);
 			expect(full).toMatchObject({ status: 'success', workflowId: hook });
@@ -160,7 +189,10 @@ for (const { version, port } of rows) {
 			expect((await credentialTypes(again)).map((c) => c.name)).toContain('lofirmoApi');
 			expect((await nodeTypes(again)).map((t) => t.name)).toContain(`${PACKAGE_NAME}.lofirmo`);
 			await createApiKey(again);
-			expect((await axios.post(url(again), { n: 2 }, { validateStatus: () => true, proxy: false })).status).toBe(200);
+			expect(
+				(await axios.post(url(again), { n: 2 }, { validateStatus: () => true, proxy: false }))
+					.status,
+			).toBe(200);
 			expect(await waitForExecutions(again, hook, 2, 30_000)).toHaveLength(2);
 		});
 	});

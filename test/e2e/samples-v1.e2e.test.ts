@@ -43,7 +43,14 @@ describeRow(1, 'sample workflows on n8n 1.x (compatibility row)', () => {
 		const before = await executionIds(r.n8n, IDS.crmDealWon);
 		const { contractId, request } = await sendDeal(r, 'D-v1-1', { taxId: '12345678Z' });
 		expect(request.params).toMatchObject({
-			firmantes: [{ Nombre: 'Ana García', NIF: '12345678Z', Email: 'ana.d-v1-1@example.com', Telefono: '34600000001' }],
+			firmantes: [
+				{
+					Nombre: 'Ana García',
+					NIF: '12345678Z',
+					Email: 'ana.d-v1-1@example.com',
+					Telefono: '34600000001',
+				},
+			],
 			referenciausuario: 'D-v1-1',
 		});
 		const [execution] = await newExecutions(r.n8n, IDS.crmDealWon, before);
@@ -51,22 +58,28 @@ describeRow(1, 'sample workflows on n8n 1.x (compatibility row)', () => {
 		expect(nodeOutput(execution, 'Send contract')[0]?.json.contractId).toBe(contractId);
 	});
 
-	it.each(['json', 'form'] as const)('certified report (%s, Basic auth) → the certified PDF is stored', async (format) => {
-		const r = run();
-		reportsAs(r, format);
-		const { contractId } = await sendDeal(r, `D-v1-${format}`);
-		const before = await executionIds(r.n8n, IDS.signedToStorage);
-		expect((await signAndCertify(r, contractId)).certified).toEqual({ status: 200 });
-		const [execution] = await newExecutions(r.n8n, IDS.signedToStorage, before);
-		expectContractStored(r, execution, contractId);
-	});
+	it.each(['json', 'form'] as const)(
+		'certified report (%s, Basic auth) → the certified PDF is stored',
+		async (format) => {
+			const r = run();
+			reportsAs(r, format);
+			const { contractId } = await sendDeal(r, `D-v1-${format}`);
+			const before = await executionIds(r.n8n, IDS.signedToStorage);
+			expect((await signAndCertify(r, contractId)).certified).toEqual({ status: 200 });
+			const [execution] = await newExecutions(r.n8n, IDS.signedToStorage, before);
+			expectContractStored(r, execution, contractId);
+		},
+	);
 
 	it('identity check first: the verified person gets the contract', async () => {
 		const r = run();
 		const from = r.sb.requests.length;
 		const identityBefore = await executionIds(r.n8n, IDS.identityCheckFirst);
 		reportsAs(r, 'json');
-		const res = await post(r.setup.newCustomerWebhookUrl, { name: 'Luis', mobile: '+34 611 222 333' });
+		const res = await post(r.setup.newCustomerWebhookUrl, {
+			name: 'Luis',
+			mobile: '+34 611 222 333',
+		});
 		expect(res.status).toBe(200);
 		const { verificationId } = res.data as { verificationId: string };
 		expect((await r.sb.completeIdentity(verificationId)).webhook).toEqual({ status: 200 });

@@ -39,13 +39,25 @@ describe('sample workflow files', () => {
 	const workflows = sampleWorkflows() as Array<{
 		id: string;
 		name: string;
-		nodes: Array<{ id: string; name: string; type: string; webhookId?: string; credentials?: Record<string, { id: string; name: string }> }>;
+		nodes: Array<{
+			id: string;
+			name: string;
+			type: string;
+			webhookId?: string;
+			credentials?: Record<string, { id: string; name: string }>;
+		}>;
 		connections: Record<string, { main: Array<Array<{ node: string }>> }>;
 	}>;
 
 	it('are the three samples, importable as they are (fixed ids, webhook ids, the sample credentials)', () => {
-		expect(workflows.map((w) => w.id)).toEqual([IDS.crmDealWon, IDS.signedToStorage, IDS.identityCheckFirst]);
-		const credentialRefs = Object.values(SAMPLE_CREDENTIALS).map((c) => JSON.stringify({ id: c.id, name: c.name }));
+		expect(workflows.map((w) => w.id)).toEqual([
+			IDS.crmDealWon,
+			IDS.signedToStorage,
+			IDS.identityCheckFirst,
+		]);
+		const credentialRefs = Object.values(SAMPLE_CREDENTIALS).map((c) =>
+			JSON.stringify({ id: c.id, name: c.name }),
+		);
 		for (const workflow of workflows) {
 			expect(workflow.id.length).toBeLessThanOrEqual(21);
 			expect(workflow.name).toMatch(/^Lofirmo sample \d: /);
@@ -54,8 +66,10 @@ describe('sample workflow files', () => {
 			expect(new Set(workflow.nodes.map((n) => n.id)).size).toBe(names.length);
 			for (const node of workflow.nodes) {
 				expect(node.type).not.toBe('n8n-nodes-base.stickyNote');
-				if (/webhook|lofirmoTrigger/i.test(node.type)) expect(node.webhookId).toMatch(/^[0-9a-f-]{36}$/);
-				for (const ref of Object.values(node.credentials ?? {})) expect(credentialRefs).toContain(JSON.stringify(ref));
+				if (/webhook|lofirmoTrigger/i.test(node.type))
+					expect(node.webhookId).toMatch(/^[0-9a-f-]{36}$/);
+				for (const ref of Object.values(node.credentials ?? {}))
+					expect(credentialRefs).toContain(JSON.stringify(ref));
 			}
 			for (const [from, outputs] of Object.entries(workflow.connections)) {
 				expect(names).toContain(from);
@@ -97,12 +111,19 @@ describeRow(2, 'sample workflows on n8n 2.x', () => {
 						data: { apiUser: 'sandbox-user', apiToken, baseUrl: `${sb.url}/`, pathOverrides },
 					},
 				},
-				{ headers: { cookie: n8n.owner!.cookie, 'browser-id': 'lofirmo-e2e-browser' }, proxy: false, timeout: 15_000 },
+				{
+					headers: { cookie: n8n.owner!.cookie, 'browser-id': 'lofirmo-e2e-browser' },
+					proxy: false,
+					timeout: 15_000,
+				},
 			);
 			return res.data.data as { status: string; message: string };
 		};
 		const paths = (from: number) => sb.requests.slice(from).map((r) => `${r.path} ${r.auth}`);
-		expect(await test('sandbox-token')).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(await test('sandbox-token')).toEqual({
+			status: 'OK',
+			message: 'Connection successful!',
+		});
 		expect(paths(before)).toEqual(['/GetCreditos ok']);
 		const afterGood = sb.requests.length;
 		const refused = await test('wrong-token');
@@ -127,11 +148,25 @@ describeRow(2, 'sample workflows on n8n 2.x', () => {
 		});
 
 		// what Lofirmo got: JSON with Resp=JSON, the account's Basic auth, the mapped signer and the deal as reference
-		expect(request).toMatchObject({ method: 'POST', path: '/EnviarContrato', auth: 'ok', user: 'sandbox-user', status: 200, res: '10' });
+		expect(request).toMatchObject({
+			method: 'POST',
+			path: '/EnviarContrato',
+			auth: 'ok',
+			user: 'sandbox-user',
+			status: 200,
+			res: '10',
+		});
 		expect(request.contentType).toMatch(/^application\/json/);
 		expect(request.params).toEqual({
 			resp: 'JSON',
-			firmantes: [{ Nombre: 'Ana García', NIF: '12345678Z', Email: 'ana.garcia@example.com', Telefono: '34600000001' }],
+			firmantes: [
+				{
+					Nombre: 'Ana García',
+					NIF: '12345678Z',
+					Email: 'ana.garcia@example.com',
+					Telefono: '34600000001',
+				},
+			],
 			flujotrabajo: '238754787',
 			referenciausuario: 'D-1001',
 			mensaje: 'Hello [NOMBRE], your contract for deal D-1001 is ready to sign: [LINK]',
@@ -158,21 +193,26 @@ describeRow(2, 'sample workflows on n8n 2.x', () => {
 		expect(certified).toEqual({ status: 200 });
 		const [execution] = await newExecutions(r.n8n, IDS.signedToStorage, before);
 		expectContractStored(r, execution, contractId);
-		expect(requestsTo(r.sb, 'downloadContractPdf').some((q) => q.params.contratoid === contractId)).toBe(true);
+		expect(
+			requestsTo(r.sb, 'downloadContractPdf').some((q) => q.params.contratoid === contractId),
+		).toBe(true);
 	});
 
-	it.each<ReportFormat>(['form', 'multipart'])('the same with the report sent as %s data', async (format) => {
-		const r = run();
-		reportsAs(r, format);
-		const { contractId } = await sendDeal(r, `D-${format}`);
-		const before = await executionIds(r.n8n, IDS.signedToStorage);
+	it.each<ReportFormat>(['form', 'multipart'])(
+		'the same with the report sent as %s data',
+		async (format) => {
+			const r = run();
+			reportsAs(r, format);
+			const { contractId } = await sendDeal(r, `D-${format}`);
+			const before = await executionIds(r.n8n, IDS.signedToStorage);
 
-		const { certified } = await signAndCertify(r, contractId);
-		expect(certified).toEqual({ status: 200 });
-		const [execution] = await newExecutions(r.n8n, IDS.signedToStorage, before);
-		expectContractStored(r, execution, contractId);
-		expect(r.sb.webhookDeliveries.at(-1)).toMatchObject({ format, status: 200 });
-	});
+			const { certified } = await signAndCertify(r, contractId);
+			expect(certified).toEqual({ status: 200 });
+			const [execution] = await newExecutions(r.n8n, IDS.signedToStorage, before);
+			expectContractStored(r, execution, contractId);
+			expect(r.sb.webhookDeliveries.at(-1)).toMatchObject({ format, status: 200 });
+		},
+	);
 
 	it('a report with a wrong password or none gets 401 and starts nothing', async () => {
 		const r = run();
@@ -201,7 +241,10 @@ describeRow(2, 'sample workflows on n8n 2.x', () => {
 		const storageBefore = await executionIds(r.n8n, IDS.signedToStorage);
 		const identityBefore = await executionIds(r.n8n, IDS.identityCheckFirst);
 
-		const res = await post(r.setup.newCustomerWebhookUrl, { name: 'Luis Pérez', mobile: '+34 611 222 333' });
+		const res = await post(r.setup.newCustomerWebhookUrl, {
+			name: 'Luis Pérez',
+			mobile: '+34 611 222 333',
+		});
 		expect(res.status).toBe(200);
 		const verificationId = (res.data as { verificationId: string }).verificationId;
 		expect(verificationId).toMatch(/^\d+$/);
@@ -209,7 +252,8 @@ describeRow(2, 'sample workflows on n8n 2.x', () => {
 		expect(identityRequest.params).toEqual({
 			resp: 'JSON',
 			telefono: '34611222333',
-			mensaje: 'Hello Luis Pérez, before we send you the contract please verify your identity here: [LINK]',
+			mensaje:
+				'Hello Luis Pérez, before we send you the contract please verify your identity here: [LINK]',
 		});
 		expect(requestsTo(r.sb, 'sendContract', from)).toHaveLength(0);
 
@@ -244,7 +288,9 @@ describeRow(2, 'sample workflows on n8n 2.x', () => {
 			mensaje: 'Hello [NOMBRE], your identity is verified. Please sign your contract here: [LINK]',
 		});
 		const sent = nodeOutput(completion!, 'Send contract to verified person')[0]?.json;
-		expect(r.sb.state.contracts.get(String(sent?.contractId))?.params.referenciausuario).toBe(`identity-${verificationId}`);
+		expect(r.sb.state.contracts.get(String(sent?.contractId))?.params.referenciausuario).toBe(
+			`identity-${verificationId}`,
+		);
 	});
 
 	it('identity check first: a verification below 80% likeness stores the certificate but sends no contract', async () => {
@@ -252,13 +298,20 @@ describeRow(2, 'sample workflows on n8n 2.x', () => {
 		const from = r.sb.requests.length;
 		const storageBefore = await executionIds(r.n8n, IDS.signedToStorage);
 		const identityBefore = await executionIds(r.n8n, IDS.identityCheckFirst);
-		const res = await post(r.setup.newCustomerWebhookUrl, { name: 'Eva Ruiz', mobile: '34622333444' });
+		const res = await post(r.setup.newCustomerWebhookUrl, {
+			name: 'Eva Ruiz',
+			mobile: '34622333444',
+		});
 		const verificationId = (res.data as { verificationId: string }).verificationId;
 
-		expect((await r.sb.completeIdentity(verificationId, { score: 42.5 })).webhook).toEqual({ status: 200 });
+		expect((await r.sb.completeIdentity(verificationId, { score: 42.5 })).webhook).toEqual({
+			status: 200,
+		});
 		expectSuccess((await newExecutions(r.n8n, IDS.signedToStorage, storageBefore))[0]);
 		expectPdfFile(identityPdf(r, verificationId), `ID: ${verificationId}`);
-		const completion = (await newExecutions(r.n8n, IDS.identityCheckFirst, identityBefore, 2)).find((e) => e.mode !== 'webhook');
+		const completion = (await newExecutions(r.n8n, IDS.identityCheckFirst, identityBefore, 2)).find(
+			(e) => e.mode !== 'webhook',
+		);
 		expectSuccess(completion!);
 		expect(nodeOutput(completion!, 'Passed the identity check?', 0)).toHaveLength(0);
 		expect(nodeOutput(completion!, 'Passed the identity check?', 1)).toHaveLength(1);
@@ -268,7 +321,10 @@ describeRow(2, 'sample workflows on n8n 2.x', () => {
 
 	it('identity check first: a 5100 report Lofirmo sends again sends no second contract', async () => {
 		const r = run();
-		const res = await post(r.setup.newCustomerWebhookUrl, { name: 'Rosa Gil', mobile: '34633444555' });
+		const res = await post(r.setup.newCustomerWebhookUrl, {
+			name: 'Rosa Gil',
+			mobile: '34633444555',
+		});
 		const verificationId = (res.data as { verificationId: string }).verificationId;
 		const storageBefore = await executionIds(r.n8n, IDS.signedToStorage);
 		const identityBefore = await executionIds(r.n8n, IDS.identityCheckFirst);
@@ -278,7 +334,9 @@ describeRow(2, 'sample workflows on n8n 2.x', () => {
 		expect(requestsTo(r.sb, 'sendContract', from)).toHaveLength(1);
 
 		// Lofirmo thinks the report was lost and sends it again
-		const report = r.sb.webhookDeliveries.find((d) => d.payload.ID === verificationId && d.payload.Estado === '5100')?.payload;
+		const report = r.sb.webhookDeliveries.find(
+			(d) => d.payload.ID === verificationId && d.payload.Estado === '5100',
+		)?.payload;
 		expect(report).toBeDefined();
 		const again = await post(r.setup.reportsWebhookUrl, report, { auth: r.setup.webhookAuth });
 		expect(again.status).toBe(200);
@@ -286,7 +344,9 @@ describeRow(2, 'sample workflows on n8n 2.x', () => {
 		storage.forEach(expectSuccess);
 		const completions = await newExecutions(r.n8n, IDS.identityCheckFirst, identityBefore, 2);
 		completions.forEach(expectSuccess);
-		const repeated = completions.find((e) => !ranNodes(e).includes('Send contract to verified person'));
+		const repeated = completions.find(
+			(e) => !ranNodes(e).includes('Send contract to verified person'),
+		);
 		expect(repeated).toBeDefined();
 		expect(nodeOutput(repeated!, 'Skip repeated reports')).toHaveLength(0);
 		expect(requestsTo(r.sb, 'sendContract', from)).toHaveLength(1);
@@ -302,10 +362,18 @@ describeRow(2, 'sample workflows on n8n 2.x', () => {
 		expect((await signAndCertify(r, contractId)).certified).toEqual({ status: 200 });
 		const [execution] = await newExecutions(r.n8n, IDS.signedToStorage, before);
 		expect(execution.status).toBe('error');
-		expect(nodeOutput(execution, 'Lofirmo reports')[0]?.json).toMatchObject({ contractId, status: '1014' });
-		const error = execution.data?.resultData?.error as { message?: string; node?: { name?: string } };
+		expect(nodeOutput(execution, 'Lofirmo reports')[0]?.json).toMatchObject({
+			contractId,
+			status: '1014',
+		});
+		const error = execution.data?.resultData?.error as {
+			message?: string;
+			node?: { name?: string };
+		};
 		expect(error.node?.name).toBe('Stop: certified PDF missing');
-		expect(error.message).toContain(`The certified PDF of contract ${contractId} (status 1014) could not be downloaded: `);
+		expect(error.message).toContain(
+			`The certified PDF of contract ${contractId} (status 1014) could not be downloaded: `,
+		);
 		expect(error.message).toContain('Lofirmo rejected the request (Res -6)');
 		expect(ranNodes(execution)).not.toContain('Save signed contract PDF');
 		expect(fs.existsSync(contractPdf(r, contractId))).toBe(false);
@@ -317,15 +385,26 @@ describeRow(2, 'sample workflows on n8n 2.x', () => {
 		const contracts = r.sb.state.contracts.size;
 		r.sb.addFault({ fn: 'sendContract', type: 'negative', res: '-2' });
 
-		const res = await post(r.setup.crmWebhookUrl, { dealId: 'D-fault', contact: { name: 'Ana', email: 'ana@example.com' } });
+		const res = await post(r.setup.crmWebhookUrl, {
+			dealId: 'D-fault',
+			contact: { name: 'Ana', email: 'ana@example.com' },
+		});
 		// the CRM learns that it failed (n8n answers 500 when the node it waits for fails)
 		expect(res.status).toBe(500);
 		expect(r.sb.state.contracts.size).toBe(contracts);
-		expect(r.sb.requests.at(-1)).toMatchObject({ fn: 'sendContract', fault: 'negative', res: '-2' });
+		expect(r.sb.requests.at(-1)).toMatchObject({
+			fn: 'sendContract',
+			fault: 'negative',
+			res: '-2',
+		});
 
 		const [execution] = await newExecutions(r.n8n, IDS.crmDealWon, before);
 		expect(execution.status).toBe('error');
-		const error = execution.data?.resultData?.error as { message?: string; description?: string; node?: { name?: string } };
+		const error = execution.data?.resultData?.error as {
+			message?: string;
+			description?: string;
+			node?: { name?: string };
+		};
 		expect(error.node?.name).toBe('Send contract');
 		expect(error.message).toBe('Lofirmo rejected the request (Res -2)');
 		expect(error.description).toContain('Lofirmo says: injected.');

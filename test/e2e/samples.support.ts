@@ -23,7 +23,12 @@ import {
 	type N8nVersion,
 	type PublicExecution,
 } from '../../scripts/n8n-harness';
-import { SAMPLE_WORKFLOW_IDS, sampleN8nEnv, setupSamples, type SampleSetup } from '../../scripts/samples';
+import {
+	SAMPLE_WORKFLOW_IDS,
+	sampleN8nEnv,
+	setupSamples,
+	type SampleSetup,
+} from '../../scripts/samples';
 
 export type { Sandbox };
 export type RequestRecord = Sandbox['requests'][number];
@@ -43,12 +48,18 @@ export const WAIT_MS = 30_000;
  * message), `2` or `1` runs only that line, `all` every line; a line that was asked for and is not installed
  * fails (`npm test` installs both and asks for `all`, so nothing is skipped there).
  */
-export function rowPlan(version: N8nVersion): { run: true } | { run: false; reason: string; fail: boolean } {
+export function rowPlan(
+	version: N8nVersion,
+): { run: true } | { run: false; reason: string; fail: boolean } {
 	const wanted = (process.env.LOFIRMO_E2E_N8N ?? '').trim();
 	const install = `bash scripts/install-n8n.sh${version === 1 ? ' v1' : ''}`;
 	const required = wanted === 'all' || wanted === String(version);
 	if (wanted !== '' && !required) {
-		return { run: false, reason: `LOFIRMO_E2E_N8N=${wanted} selects n8n ${wanted}.x only`, fail: false };
+		return {
+			run: false,
+			reason: `LOFIRMO_E2E_N8N=${wanted} selects n8n ${wanted}.x only`,
+			fail: false,
+		};
 	}
 	if (!isN8nInstalled(version)) {
 		return {
@@ -103,7 +114,13 @@ export function useSamples(version: N8nVersion, port: number): () => SamplesRun 
 		const dataDir = resolveDataDir(`samples-v${version}`);
 		// beside n8n's own folder (<dataDir>/.n8n), which n8n never lets a workflow write into
 		const signedDir = path.join(dataDir, 'signed');
-		const n8n = await startN8n({ version, port, dataDir, fresh: true, env: sampleN8nEnv(signedDir) });
+		const n8n = await startN8n({
+			version,
+			port,
+			dataDir,
+			fresh: true,
+			env: sampleN8nEnv(signedDir),
+		});
 		current.n8n = n8n;
 		await setupOwner(n8n);
 		await createApiKey(n8n);
@@ -121,7 +138,8 @@ export function useSamples(version: N8nVersion, port: number): () => SamplesRun 
 	});
 	return () => {
 		const { n8n, sb, setup } = current;
-		if (!n8n || !sb || !setup) throw new Error('the samples are not set up (see the beforeAll error)');
+		if (!n8n || !sb || !setup)
+			throw new Error('the samples are not set up (see the beforeAll error)');
 		return { n8n, sb, setup };
 	};
 }
@@ -130,10 +148,16 @@ export function useSamples(version: N8nVersion, port: number): () => SamplesRun 
 export async function expectPackageLoaded(n8n: N8nHandle): Promise<void> {
 	const built = builtPackageContents();
 	if (built.missing.length > 0) {
-		throw new Error(`package.json lists files dist/ lacks (run \`npm run build\`): ${built.missing.join(', ')}`);
+		throw new Error(
+			`package.json lists files dist/ lacks (run \`npm run build\`): ${built.missing.join(', ')}`,
+		);
 	}
-	const ours = (await nodeTypes(n8n)).map((t) => t.name).filter((name) => name.startsWith(`${PACKAGE_NAME}.`));
-	expect(ours).toEqual(expect.arrayContaining([`${PACKAGE_NAME}.lofirmo`, `${PACKAGE_NAME}.lofirmoTrigger`]));
+	const ours = (await nodeTypes(n8n))
+		.map((t) => t.name)
+		.filter((name) => name.startsWith(`${PACKAGE_NAME}.`));
+	expect(ours).toEqual(
+		expect.arrayContaining([`${PACKAGE_NAME}.lofirmo`, `${PACKAGE_NAME}.lofirmoTrigger`]),
+	);
 	const creds = (await credentialTypes(n8n)).map((c) => c.name);
 	expect(creds).toEqual(expect.arrayContaining(['lofirmoApi', 'lofirmoWebhookApi']));
 }
@@ -157,7 +181,10 @@ export async function post(
 }
 
 /** What a CRM sends when a deal is won (the payload sample 1 maps). */
-export function crmDeal(dealId: string, contact: Partial<Record<'name' | 'email' | 'phone' | 'taxId', string>> = {}) {
+export function crmDeal(
+	dealId: string,
+	contact: Partial<Record<'name' | 'email' | 'phone' | 'taxId', string>> = {},
+) {
 	return {
 		dealId,
 		stage: 'won',
@@ -196,7 +223,15 @@ export async function newExecutions(
 	return fresh;
 }
 
-type RunEntry = { data?: { main?: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, { fileName?: string }> }> | null> }; error?: { message?: string } };
+type RunEntry = {
+	data?: {
+		main?: Array<Array<{
+			json: Record<string, unknown>;
+			binary?: Record<string, { fileName?: string }>;
+		}> | null>;
+	};
+	error?: { message?: string };
+};
 
 /** The items one node put out on its outputs in an execution (first run of the node). */
 export function nodeOutput(execution: PublicExecution, node: string, output = 0) {
@@ -224,7 +259,9 @@ export function expectSuccess(execution: PublicExecution): void {
 /** A complete PDF (header, end-of-file marker) whose text names `marker` (the sandbox writes the ids into it). */
 export function expectPdfFile(file: string, marker: string): void {
 	if (!fs.existsSync(file)) {
-		throw new Error(`${file} was not written; the folder holds: ${fs.readdirSync(path.dirname(file)).join(', ') || 'nothing'}`);
+		throw new Error(
+			`${file} was not written; the folder holds: ${fs.readdirSync(path.dirname(file)).join(', ') || 'nothing'}`,
+		);
 	}
 	const pdf = fs.readFileSync(file);
 	expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
@@ -238,7 +275,11 @@ export function requestsTo(sb: Sandbox, fn: RequestRecord['fn'], from = 0): Requ
 }
 
 /** Points the sandbox's reports at the samples' trigger in `format`, with the right Basic auth unless told. */
-export function reportsAs(run: SamplesRun, format: ReportFormat, auth: { user: string; password: string } | null = run.setup.webhookAuth): void {
+export function reportsAs(
+	run: SamplesRun,
+	format: ReportFormat,
+	auth: { user: string; password: string } | null = run.setup.webhookAuth,
+): void {
 	run.sb.setWebhook({ url: run.setup.reportsWebhookUrl, format, ...(auth ? { auth } : {}) });
 }
 
@@ -246,15 +287,25 @@ export function reportsAs(run: SamplesRun, format: ReportFormat, auth: { user: s
  * Sample 1 end to end up to Lofirmo: posts a won deal to the CRM webhook and returns what n8n answered (the
  * contract) and what the sandbox received.
  */
-export async function sendDeal(run: SamplesRun, dealId: string, contact?: Parameters<typeof crmDeal>[1]) {
+export async function sendDeal(
+	run: SamplesRun,
+	dealId: string,
+	contact?: Parameters<typeof crmDeal>[1],
+) {
 	const from = run.sb.requests.length;
 	const res = await post(run.setup.crmWebhookUrl, crmDeal(dealId, contact));
-	if (res.status !== 200) throw new Error(`CRM webhook answered ${res.status}: ${JSON.stringify(res.data)}`);
+	if (res.status !== 200)
+		throw new Error(`CRM webhook answered ${res.status}: ${JSON.stringify(res.data)}`);
 	const sent = requestsTo(run.sb, 'sendContract', from);
 	expect(sent).toHaveLength(1);
 	const answer = res.data as { contractId: string; reportId: string };
 	expect(answer.contractId).toMatch(/^\d+$/);
-	return { contractId: answer.contractId, reportId: answer.reportId, answer: res.data as Record<string, unknown>, request: sent[0] };
+	return {
+		contractId: answer.contractId,
+		reportId: answer.reportId,
+		answer: res.data as Record<string, unknown>,
+		request: sent[0],
+	};
 }
 
 /** The report sample 2 must store: signs (a filtered 11 report), certifies (1014); returns the deliveries. */
@@ -264,15 +315,25 @@ export async function signAndCertify(run: SamplesRun, contractId: string) {
 	return { signed: signed.webhook, certified: certified.webhook };
 }
 
-export const contractPdf = (run: SamplesRun, contractId: string) => path.join(run.setup.signedDir, `lofirmo-contract-${contractId}.pdf`);
+export const contractPdf = (run: SamplesRun, contractId: string) =>
+	path.join(run.setup.signedDir, `lofirmo-contract-${contractId}.pdf`);
 export const identityPdf = (run: SamplesRun, verificationId: string) =>
 	path.join(run.setup.signedDir, `lofirmo-identity-${verificationId}.pdf`);
 
 /** The stored contract's execution: the trigger's item, the Switch route and the file, all checked. */
-export function expectContractStored(run: SamplesRun, execution: PublicExecution, contractId: string): void {
+export function expectContractStored(
+	run: SamplesRun,
+	execution: PublicExecution,
+	contractId: string,
+): void {
 	expectSuccess(execution);
 	const [report] = nodeOutput(execution, 'Lofirmo reports');
-	expect(report?.json).toMatchObject({ event: 'contractStatusChanged', contractId, status: '1014', downloadError: null });
+	expect(report?.json).toMatchObject({
+		event: 'contractStatusChanged',
+		contractId,
+		status: '1014',
+		downloadError: null,
+	});
 	expect(report?.binary?.data?.fileName).toBe(`lofirmo-contract-${contractId}.pdf`);
 	// outputs: 0 certified PDF missing, 1 contract signed, 2 identity verified
 	expect(nodeOutput(execution, 'Route the report', 1)).toHaveLength(1);

@@ -25,11 +25,19 @@ export function countFigures<K extends string>(
 	planned: Record<K, number>,
 	summary: (counts: Record<K, number>) => object = (counts) => counts,
 ): Record<K, number> {
-	const counts = Object.fromEntries(Object.keys(planned).map((key) => [key, 0])) as Record<K, number>;
+	const counts = Object.fromEntries(Object.keys(planned).map((key) => [key, 0])) as Record<
+		K,
+		number
+	>;
 	afterAll(() => {
-		const sum = (figures: Record<K, number>) => Object.values<number>(figures).reduce((a, b) => a + b, 0);
-		if ((Object.keys(planned) as K[]).every((key) => counts[key] === planned[key])) recordFigures(name, summary(counts));
-		else console.log(`[reliability] ${name}: figures not written, this run counted ${sum(counts)} of the ${sum(planned)} it plans (narrowed with -t, or cut short)`);
+		const sum = (figures: Record<K, number>) =>
+			Object.values<number>(figures).reduce((a, b) => a + b, 0);
+		if ((Object.keys(planned) as K[]).every((key) => counts[key] === planned[key]))
+			recordFigures(name, summary(counts));
+		else
+			console.log(
+				`[reliability] ${name}: figures not written, this run counted ${sum(counts)} of the ${sum(planned)} it plans (narrowed with -t, or cut short)`,
+			);
 	});
 	return counts;
 }

@@ -30,7 +30,10 @@ export interface HttpCall {
 	credentialType: string;
 }
 
-export type HttpHandler = (options: IHttpRequestOptions, credentials: TestCredentials) => Promise<unknown>;
+export type HttpHandler = (
+	options: IHttpRequestOptions,
+	credentials: TestCredentials,
+) => Promise<unknown>;
 
 export interface ContextOptions {
 	/** Node parameters: one object for all items, or a function of the item index. */
@@ -62,7 +65,16 @@ export function recordingLogger() {
 	const at = (level: string) => (message: unknown, meta?: unknown) => {
 		entries.push({ level, message, meta });
 	};
-	return { entries, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), verbose: at('verbose') } };
+	return {
+		entries,
+		logger: {
+			debug: at('debug'),
+			info: at('info'),
+			warn: at('warn'),
+			error: at('error'),
+			verbose: at('verbose'),
+		},
+	};
 }
 
 export const realHttp: HttpHandler = async (options, credentials) => {
@@ -71,7 +83,10 @@ export const realHttp: HttpHandler = async (options, credentials) => {
 		baseURL: options.baseURL,
 		url: options.url,
 		data: options.body,
-		headers: { ...(options.json ? { Accept: 'application/json' } : {}), ...(options.headers as object) },
+		headers: {
+			...(options.json ? { Accept: 'application/json' } : {}),
+			...(options.headers as object),
+		},
 		timeout: options.timeout,
 		signal: options.abortSignal as AxiosRequestConfig['signal'],
 		responseType: options.encoding as AxiosRequestConfig['responseType'],
@@ -126,7 +141,10 @@ export function createExecuteContext(options: ContextOptions): TestContext {
 		},
 		logger: { debug() {}, info() {}, warn() {}, error() {} },
 		helpers: {
-			async httpRequestWithAuthentication(credentialType: string, requestOptions: IHttpRequestOptions) {
+			async httpRequestWithAuthentication(
+				credentialType: string,
+				requestOptions: IHttpRequestOptions,
+			) {
 				calls.push({ options: structuredClone(requestOptions), credentialType });
 				try {
 					return await http(requestOptions, options.credentials);
@@ -136,7 +154,11 @@ export function createExecuteContext(options: ContextOptions): TestContext {
 				}
 			},
 			// like n8n's default (in-memory) binary mode: a stream is read whole, and a stream error fails the call
-			async prepareBinaryData(input: Buffer | Readable, fileName?: string, mimeType?: string): Promise<IBinaryData> {
+			async prepareBinaryData(
+				input: Buffer | Readable,
+				fileName?: string,
+				mimeType?: string,
+			): Promise<IBinaryData> {
 				const data = Buffer.isBuffer(input) ? input : Buffer.concat(await input.toArray());
 				return {
 					data: data.toString('base64'),

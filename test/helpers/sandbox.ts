@@ -7,7 +7,9 @@ export const TOKEN = 'sandbox-token';
 
 export type Sandbox = ReturnType<typeof createSandbox> & { url: string };
 
-export async function startSandbox(options: Parameters<typeof createSandbox>[0] = {}): Promise<Sandbox> {
+export async function startSandbox(
+	options: Parameters<typeof createSandbox>[0] = {},
+): Promise<Sandbox> {
 	const sb = createSandbox({ quiet: true, ...options });
 	await sb.start(0);
 	return sb as Sandbox;

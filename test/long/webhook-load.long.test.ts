@@ -60,13 +60,21 @@ const CREDS = {
 	webhook: { id: 'lofirmoLoadHook', name: 'Lofirmo reports (load)' },
 };
 const LOAD_WORKFLOW = { id: 'lofirmoLongLoad', webhookId: '6f1a0c55-0d7e-4c1a-9a51-000000005900' };
-const DEDUPE_WORKFLOW = { id: 'lofirmoLongDedupe', webhookId: '6f1a0c55-0d7e-4c1a-9a51-000000005901' };
+const DEDUPE_WORKFLOW = {
+	id: 'lofirmoLongDedupe',
+	webhookId: '6f1a0c55-0d7e-4c1a-9a51-000000005901',
+};
 /** n8n with production executions limited to one at a time (N8N_CONCURRENCY_PRODUCTION_LIMIT=1) */
-const SERIAL = { port: 5904, dataDir: 'long-load-serial', env: { N8N_CONCURRENCY_PRODUCTION_LIMIT: '1' } };
+const SERIAL = {
+	port: 5904,
+	dataDir: 'long-load-serial',
+	env: { N8N_CONCURRENCY_PRODUCTION_LIMIT: '1' },
+};
 const TRIGGER = 'Lofirmo reports';
 const DEDUPE_NODE = 'Skip repeated reports';
 /** the README's recipe, verbatim */
-const DEDUPE_VALUE = '={{ $json.service }}-{{ $json.contractId ?? $json.verificationId }}-{{ $json.status }}';
+const DEDUPE_VALUE =
+	'={{ $json.service }}-{{ $json.contractId ?? $json.verificationId }}-{{ $json.status }}';
 
 type Format = 'json' | 'form' | 'multipart';
 const FORMATS: Format[] = ['json', 'form', 'multipart'];
@@ -88,7 +96,14 @@ interface Sent extends Outgoing {
 // Workflows
 // ---------------------------------------------------------------------------------------------------------
 
-function node(id: string, name: string, type: string, typeVersion: number, x: number, parameters: Record<string, unknown>) {
+function node(
+	id: string,
+	name: string,
+	type: string,
+	typeVersion: number,
+	x: number,
+	parameters: Record<string, unknown>,
+) {
 	return { id: `${id}-${x}`, name, type, typeVersion, position: [x, 0], parameters };
 }
 
@@ -107,7 +122,10 @@ function triggerNode(workflowId: string, webhookId: string, downloadPdf: boolean
 }
 
 function chain(names: string[]) {
-	const connections: Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }> = {};
+	const connections: Record<
+		string,
+		{ main: Array<Array<{ node: string; type: string; index: number }>> }
+	> = {};
 	for (let i = 0; i + 1 < names.length; i++) {
 		connections[names[i]] = { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] };
 	}
@@ -145,7 +163,8 @@ const dedupeWorkflow = () => ({
 	connections: chain([TRIGGER, DEDUPE_NODE, 'Passed']),
 });
 
-const hookUrl = (n8n: N8nHandle, webhookId: string) => `${n8n.baseUrl}/webhook/${webhookId}/lofirmo`;
+const hookUrl = (n8n: N8nHandle, webhookId: string) =>
+	`${n8n.baseUrl}/webhook/${webhookId}/lofirmo`;
 
 // ---------------------------------------------------------------------------------------------------------
 // Reports
@@ -172,15 +191,24 @@ function shuffled<T>(items: T[], seed: number): T[] {
 }
 
 /** Vendor API call on the sandbox with the account's Basic auth; returns the one-element answer. */
-async function sandboxApi(sb: Sandbox, fn: string, params: Record<string, unknown>): Promise<Record<string, string>> {
-	const res = await axios.post(`${sb.url}/${fn}`, { Resp: 'JSON', ...params }, {
-		auth: { username: USER, password: TOKEN },
-		proxy: false,
-		timeout: 15_000,
-		validateStatus: () => true,
-	});
+async function sandboxApi(
+	sb: Sandbox,
+	fn: string,
+	params: Record<string, unknown>,
+): Promise<Record<string, string>> {
+	const res = await axios.post(
+		`${sb.url}/${fn}`,
+		{ Resp: 'JSON', ...params },
+		{
+			auth: { username: USER, password: TOKEN },
+			proxy: false,
+			timeout: 15_000,
+			validateStatus: () => true,
+		},
+	);
 	const [answer] = res.data as Array<Record<string, string>>;
-	if (res.status !== 200 || answer?.Res !== '10') throw new Error(`${fn} → ${res.status} ${JSON.stringify(res.data)}`);
+	if (res.status !== 200 || answer?.Res !== '10')
+		throw new Error(`${fn} → ${res.status} ${JSON.stringify(res.data)}`);
 	return answer;
 }
 
@@ -189,7 +217,11 @@ async function sandboxApi(sb: Sandbox, fn: string, params: Record<string, unknow
  * (captured by a throwaway receiver, so n8n sees none of them yet): the certified ones and, as templates for the
  * rest of the load, one in-progress report of each service.
  */
-async function certifiedReports(sb: Sandbox): Promise<{ certified: ReportPayload[]; contractTemplate: ReportPayload; identityTemplate: ReportPayload }> {
+async function certifiedReports(sb: Sandbox): Promise<{
+	certified: ReportPayload[];
+	contractTemplate: ReportPayload;
+	identityTemplate: ReportPayload;
+}> {
 	const receiver = http.createServer((req, res) => {
 		req.resume();
 		req.on('end', () => res.writeHead(200).end());
@@ -200,14 +232,18 @@ async function certifiedReports(sb: Sandbox): Promise<{ certified: ReportPayload
 		sb.setWebhook({ url: `http://127.0.0.1:${port}/capture`, format: 'json' });
 		for (let i = 0; i < LOAD.certifiedContracts; i++) {
 			const { ContratoId } = await sandboxApi(sb, 'EnviarContrato', {
-				Firmantes: [{ Nombre: `Signer ${i}`, Email: `signer.${i}@example.com`, Telefono: '34600000001' }],
+				Firmantes: [
+					{ Nombre: `Signer ${i}`, Email: `signer.${i}@example.com`, Telefono: '34600000001' },
+				],
 				Referenciausuario: `load-certified-${i}`,
 				Mensaje: 'Please sign: [LINK]',
 			});
 			await sb.certifyContract(ContratoId);
 		}
 		for (let i = 0; i < LOAD.certifiedIdentities; i++) {
-			const { ID } = await sandboxApi(sb, 'VerificarIdentidad', { Telefono: `346110${String(i).padStart(5, '0')}` });
+			const { ID } = await sandboxApi(sb, 'VerificarIdentidad', {
+				Telefono: `346110${String(i).padStart(5, '0')}`,
+			});
 			await sb.completeIdentity(ID, { score: 70 + (i % 30) });
 		}
 		await sb.flushWebhooks();
@@ -219,14 +255,24 @@ async function certifiedReports(sb: Sandbox): Promise<{ certified: ReportPayload
 	const certified = payloads.filter((p) => p.Resultado === '1014' || p.Estado === '5100');
 	const contractTemplate = payloads.find((p) => p.Resultado === '11');
 	const identityTemplate = payloads.find((p) => p.Estado === '5001');
-	if (!contractTemplate || !identityTemplate || certified.length !== LOAD.certifiedContracts + LOAD.certifiedIdentities) {
-		throw new Error(`the sandbox did not report as expected: ${payloads.map((p) => p.Resultado ?? p.Estado).join(',')}`);
+	if (
+		!contractTemplate ||
+		!identityTemplate ||
+		certified.length !== LOAD.certifiedContracts + LOAD.certifiedIdentities
+	) {
+		throw new Error(
+			`the sandbox did not report as expected: ${payloads.map((p) => p.Resultado ?? p.Estado).join(',')}`,
+		);
 	}
 	return { certified, contractTemplate, identityTemplate };
 }
 
 /** In-progress reports with made-up ids (12 digits: the sandbox's own ids have 10, so they never meet). */
-function syntheticReports(count: number, firstId: number, templates: { contract: ReportPayload; identity: ReportPayload }): ReportPayload[] {
+function syntheticReports(
+	count: number,
+	firstId: number,
+	templates: { contract: ReportPayload; identity: ReportPayload },
+): ReportPayload[] {
 	return Array.from({ length: count }, (_, i) => {
 		const id = String(firstId + i);
 		if (i % 2 === 0) {
@@ -238,12 +284,21 @@ function syntheticReports(count: number, firstId: number, templates: { contract:
 				Referencia: `load-${id}`,
 			};
 		}
-		return { ...templates.identity, ID: id, Estado: '5001', Telefono: `3461${String(i).padStart(7, '0')}` };
+		return {
+			...templates.identity,
+			ID: id,
+			Estado: '5001',
+			Telefono: `3461${String(i).padStart(7, '0')}`,
+		};
 	});
 }
 
 /** One report POSTed as Lofirmo would: the sandbox's own encoding of the format, Basic auth, a fresh connection. */
-function deliver(url: string, report: Outgoing, stop: AbortSignal): Promise<{ status: number | null; error?: string }> {
+function deliver(
+	url: string,
+	report: Outgoing,
+	stop: AbortSignal,
+): Promise<{ status: number | null; error?: string }> {
 	const { contentType, body } = encodeReport(report.format, report.payload);
 	const authorization = `Basic ${Buffer.from(`${HOOK_AUTH.user}:${HOOK_AUTH.password}`).toString('base64')}`;
 	return new Promise((resolve) => {
@@ -251,12 +306,18 @@ function deliver(url: string, report: Outgoing, stop: AbortSignal): Promise<{ st
 			method: 'POST',
 			agent: false,
 			signal: AbortSignal.any([stop, AbortSignal.timeout(SEND_TIMEOUT_MS)]),
-			headers: { 'Content-Type': contentType, 'Content-Length': body.length, Authorization: authorization },
+			headers: {
+				'Content-Type': contentType,
+				'Content-Length': body.length,
+				Authorization: authorization,
+			},
 		});
 		request.on('response', (response) => {
 			response.resume();
 			response.on('end', () => resolve({ status: response.statusCode ?? null }));
-			response.on('error', (error) => resolve({ status: response.statusCode ?? null, error: error.message }));
+			response.on('error', (error) =>
+				resolve({ status: response.statusCode ?? null, error: error.message }),
+			);
 		});
 		request.on('error', (error) => resolve({ status: null, error: error.message }));
 		request.end(body);
@@ -264,7 +325,12 @@ function deliver(url: string, report: Outgoing, stop: AbortSignal): Promise<{ st
 }
 
 /** Sends every report, `concurrency` at a time; records each answer and how long it took. */
-async function sendAll(url: string, outgoing: Outgoing[], concurrency: number, stop: AbortSignal): Promise<Sent[]> {
+async function sendAll(
+	url: string,
+	outgoing: Outgoing[],
+	concurrency: number,
+	stop: AbortSignal,
+): Promise<Sent[]> {
 	const results: Sent[] = new Array(outgoing.length);
 	let next = 0;
 	const worker = async () => {
@@ -288,7 +354,13 @@ async function sendAll(url: string, outgoing: Outgoing[], concurrency: number, s
  * Waits until the workflow has at least `count` executions, none running, then `quietMs` more to catch any extra
  * one; returns them all with their data. Polls without data (1,000 executions with data is a heavy listing).
  */
-async function settledExecutions(n8n: N8nHandle, workflowId: string, count: number, timeoutMs: number, quietMs = 3_000): Promise<PublicExecution[]> {
+async function settledExecutions(
+	n8n: N8nHandle,
+	workflowId: string,
+	count: number,
+	timeoutMs: number,
+	quietMs = 3_000,
+): Promise<PublicExecution[]> {
 	const deadline = Date.now() + timeoutMs;
 	let last: PublicExecution[] = [];
 	for (;;) {
@@ -296,7 +368,9 @@ async function settledExecutions(n8n: N8nHandle, workflowId: string, count: numb
 		const running = last.filter((e) => e.status === 'new' || e.status === 'running').length;
 		if (last.length >= count && running === 0) break;
 		if (Date.now() > deadline) {
-			throw new Error(`timed out after ${timeoutMs} ms: ${last.length} of ${count} executions, ${running} still running`);
+			throw new Error(
+				`timed out after ${timeoutMs} ms: ${last.length} of ${count} executions, ${running} still running`,
+			);
 		}
 		await new Promise((r) => setTimeout(r, 2_000));
 	}
@@ -304,10 +378,14 @@ async function settledExecutions(n8n: N8nHandle, workflowId: string, count: numb
 	return listExecutions(n8n, workflowId, { includeData: true });
 }
 
-type Item = { json: Record<string, unknown>; binary?: Record<string, { id?: string; fileName?: string; mimeType?: string }> };
+type Item = {
+	json: Record<string, unknown>;
+	binary?: Record<string, { id?: string; fileName?: string; mimeType?: string }>;
+};
 
 function nodeItems(execution: PublicExecution, nodeName: string): Item[] {
-	const runs = execution.data?.resultData?.runData?.[nodeName] as Array<{ data?: { main?: Array<Item[] | null> } }> | undefined;
+	const runs = execution.data?.resultData?.runData?.[nodeName] as
+		Array<{ data?: { main?: Array<Item[] | null> } }> | undefined;
 	return (runs ?? []).flatMap((run) => run.data?.main?.[0] ?? []);
 }
 
@@ -348,16 +426,26 @@ async function startLoadN8n(
 		await setupOwner(n8n);
 		await createApiKey(n8n);
 		await importCredentials(n8n, [
-			{ ...CREDS.api, type: 'lofirmoApi', data: { apiUser: USER, apiToken: TOKEN, baseUrl: sandboxUrl, pathOverrides: '{}' } },
+			{
+				...CREDS.api,
+				type: 'lofirmoApi',
+				data: { apiUser: USER, apiToken: TOKEN, baseUrl: sandboxUrl, pathOverrides: '{}' },
+			},
 			{ ...CREDS.webhook, type: 'lofirmoWebhookApi', data: { ...HOOK_AUTH } },
 		]);
-		await importWorkflows(n8n, workflows.map((w) => w.json));
-		for (const workflow of workflows) await activateWorkflow(n8n, workflow.id, hookUrl(n8n, workflow.webhookId));
+		await importWorkflows(
+			n8n,
+			workflows.map((w) => w.json),
+		);
+		for (const workflow of workflows)
+			await activateWorkflow(n8n, workflow.id, hookUrl(n8n, workflow.webhookId));
 	} catch (error) {
 		await n8n.stop();
 		throw error;
 	}
-	console.log(`n8n ${n8n.install.n8nVersion} ready in ${n8n.startupMs} ms on port ${port}${env ? ` with ${JSON.stringify(env)}` : ''}`);
+	console.log(
+		`n8n ${n8n.install.n8nVersion} ready in ${n8n.startupMs} ms on port ${port}${env ? ` with ${JSON.stringify(env)}` : ''}`,
+	);
 	return n8n;
 }
 
@@ -366,30 +454,54 @@ async function startLoadN8n(
  * half of them every copy at once, the other half once, then (after that execution finished) the other copies.
  * Returns the figures and what the assertions need.
  */
-async function repeatedDeliveries(n8n: N8nHandle, templates: { contract: ReportPayload; identity: ReportPayload }, stop: AbortSignal) {
+async function repeatedDeliveries(
+	n8n: N8nHandle,
+	templates: { contract: ReportPayload; identity: ReportPayload },
+	stop: AbortSignal,
+) {
 	const reports = syntheticReports(DEDUPE.distinct, 900_000_000_000, templates);
 	const half = DEDUPE.distinct / 2;
 	const together = reports.slice(0, half);
 	const later = reports.slice(half);
-	const copy = (payload: ReportPayload, n: number): Outgoing => ({ key: keyOf(payload), format: FORMATS[n % FORMATS.length], payload });
+	const copy = (payload: ReportPayload, n: number): Outgoing => ({
+		key: keyOf(payload),
+		format: FORMATS[n % FORMATS.length],
+		payload,
+	});
 	const firstWave = shuffled(
-		[...together.flatMap((p) => Array.from({ length: DEDUPE.copies }, (_, n) => copy(p, n))), ...later.map((p) => copy(p, 0))],
+		[
+			...together.flatMap((p) => Array.from({ length: DEDUPE.copies }, (_, n) => copy(p, n))),
+			...later.map((p) => copy(p, 0)),
+		],
 		5901,
 	);
-	const secondWave = shuffled(later.flatMap((p) => Array.from({ length: DEDUPE.copies - 1 }, (_, n) => copy(p, n + 1))), 5902);
+	const secondWave = shuffled(
+		later.flatMap((p) => Array.from({ length: DEDUPE.copies - 1 }, (_, n) => copy(p, n + 1))),
+		5902,
+	);
 	const url = hookUrl(n8n, DEDUPE_WORKFLOW.webhookId);
 
 	const sent = await sendAll(url, firstWave, LOAD.concurrency, stop);
 	await settledExecutions(n8n, DEDUPE_WORKFLOW.id, firstWave.length, SETTLE_MS.dedupe, 1_000);
 	sent.push(...(await sendAll(url, secondWave, LOAD.concurrency, stop)));
-	const executions = await settledExecutions(n8n, DEDUPE_WORKFLOW.id, firstWave.length + secondWave.length, SETTLE_MS.dedupe);
+	const executions = await settledExecutions(
+		n8n,
+		DEDUPE_WORKFLOW.id,
+		firstWave.length + secondWave.length,
+		SETTLE_MS.dedupe,
+	);
 
-	const triggered = executions.flatMap((e) => nodeItems(e, TRIGGER).map((i) => keyOf(i.json.raw as ReportPayload)));
-	const passed = executions.flatMap((e) => nodeItems(e, DEDUPE_NODE).map((i) => keyOf(i.json.raw as ReportPayload)));
+	const triggered = executions.flatMap((e) =>
+		nodeItems(e, TRIGGER).map((i) => keyOf(i.json.raw as ReportPayload)),
+	);
+	const passed = executions.flatMap((e) =>
+		nodeItems(e, DEDUPE_NODE).map((i) => keyOf(i.json.raw as ReportPayload)),
+	);
 	const passedCounts = countBy(passed, (k) => k);
 	const distinct = new Set(reports.map(keyOf));
 	const failed = executions.filter((e) => e.status !== 'success');
-	const leaked = (group: ReportPayload[]) => group.map(keyOf).reduce((n, k) => n + Math.max(0, (passedCounts.get(k) ?? 0) - 1), 0);
+	const leaked = (group: ReportPayload[]) =>
+		group.map(keyOf).reduce((n, k) => n + Math.max(0, (passedCounts.get(k) ?? 0) - 1), 0);
 	const figures = {
 		n8n: n8n.install.n8nVersion,
 		at: new Date().toISOString(),
@@ -410,7 +522,10 @@ async function repeatedDeliveries(n8n: N8nHandle, templates: { contract: ReportP
 }
 
 const describeFailures = (failed: PublicExecution[]) =>
-	failed.map((e) => `${e.id} ${e.status}: ${String((e.data?.resultData?.error as { message?: string } | undefined)?.message ?? '').slice(0, 200)}`);
+	failed.map(
+		(e) =>
+			`${e.id} ${e.status}: ${String((e.data?.resultData?.error as { message?: string } | undefined)?.message ?? '').slice(0, 200)}`,
+	);
 
 describe('webhook load in real n8n 2.x (Lofirmo Trigger, Basic auth)', () => {
 	let n8n: N8nHandle | undefined;
@@ -436,7 +551,10 @@ describe('webhook load in real n8n 2.x (Lofirmo Trigger, Basic auth)', () => {
 		await sb?.stop();
 	});
 	it(`${LOAD.reports} reports at concurrency ${LOAD.concurrency}: every one becomes exactly one execution carrying exactly it`, async () => {
-		const reports = [...certified, ...syntheticReports(LOAD.reports - certified.length, 800_000_000_000, templates)];
+		const reports = [
+			...certified,
+			...syntheticReports(LOAD.reports - certified.length, 800_000_000_000, templates),
+		];
 		const outgoing: Outgoing[] = shuffled(reports, 5900).map((payload, i) => ({
 			key: keyOf(payload),
 			format: FORMATS[i % FORMATS.length],
@@ -447,9 +565,19 @@ describe('webhook load in real n8n 2.x (Lofirmo Trigger, Basic auth)', () => {
 
 		const downloadsBefore = sb!.requests.length;
 		const t0 = Date.now();
-		const sent = await sendAll(hookUrl(n8n!, LOAD_WORKFLOW.webhookId), outgoing, LOAD.concurrency, stop.signal);
+		const sent = await sendAll(
+			hookUrl(n8n!, LOAD_WORKFLOW.webhookId),
+			outgoing,
+			LOAD.concurrency,
+			stop.signal,
+		);
 		const sendMs = Date.now() - t0;
-		const executions = await settledExecutions(n8n!, LOAD_WORKFLOW.id, LOAD.reports, SETTLE_MS.load);
+		const executions = await settledExecutions(
+			n8n!,
+			LOAD_WORKFLOW.id,
+			LOAD.reports,
+			SETTLE_MS.load,
+		);
 		const settledMs = Date.now() - t0;
 
 		// what each execution carried, matched to what was sent by the report's identity
@@ -458,7 +586,8 @@ describe('webhook load in real n8n 2.x (Lofirmo Trigger, Basic auth)', () => {
 		const seen: string[] = [];
 		for (const execution of executions) {
 			const items = nodeItems(execution, TRIGGER);
-			if (execution.status !== 'success') problems.push(`execution ${execution.id} ended ${execution.status}`);
+			if (execution.status !== 'success')
+				problems.push(`execution ${execution.id} ended ${execution.status}`);
 			if (items.length !== 1) {
 				problems.push(`execution ${execution.id}: ${items.length} trigger items`);
 				continue;
@@ -475,21 +604,44 @@ describe('webhook load in real n8n 2.x (Lofirmo Trigger, Basic auth)', () => {
 			const p = report.payload;
 			const contract = p.Servicio === 'CONTRATACION';
 			const expected = contract
-				? { event: 'contractStatusChanged', contractId: p.ContratoID, reportId: p.ReportID, status: p.Resultado, reference: p.Referencia }
-				: { event: 'identityVerificationStatusChanged', verificationId: p.ID, status: p.Estado, mobile: p.Telefono };
+				? {
+						event: 'contractStatusChanged',
+						contractId: p.ContratoID,
+						reportId: p.ReportID,
+						status: p.Resultado,
+						reference: p.Referencia,
+					}
+				: {
+						event: 'identityVerificationStatusChanged',
+						verificationId: p.ID,
+						status: p.Estado,
+						mobile: p.Telefono,
+					};
 			const got = Object.fromEntries(Object.keys(expected).map((k) => [k, json[k]]));
-			if (JSON.stringify(got) !== JSON.stringify(expected)) problems.push(`${key}: item ${JSON.stringify(got)} ≠ ${JSON.stringify(expected)}`);
-			if (JSON.stringify(raw) !== JSON.stringify(p)) problems.push(`${key} (${report.format}): raw payload differs from the one sent`);
-			if (!Array.isArray(json.parseErrors) || json.parseErrors.length !== 0) problems.push(`${key}: parseErrors ${JSON.stringify(json.parseErrors)}`);
+			if (JSON.stringify(got) !== JSON.stringify(expected))
+				problems.push(`${key}: item ${JSON.stringify(got)} ≠ ${JSON.stringify(expected)}`);
+			if (JSON.stringify(raw) !== JSON.stringify(p))
+				problems.push(`${key} (${report.format}): raw payload differs from the one sent`);
+			if (!Array.isArray(json.parseErrors) || json.parseErrors.length !== 0)
+				problems.push(`${key}: parseErrors ${JSON.stringify(json.parseErrors)}`);
 			const isCertified = p.Resultado === '1014' || p.Estado === '5100';
 			if (isCertified) {
-				const file = contract ? `lofirmo-contract-${p.ContratoID}.pdf` : `lofirmo-identity-${p.ID}.pdf`;
-				if (json.downloadError !== null) problems.push(`${key}: downloadError ${JSON.stringify(json.downloadError)}`);
-				if (binary?.data?.fileName !== file || !binary.data.id) problems.push(`${key}: binary ${JSON.stringify(binary?.data ?? null)}`);
+				const file = contract
+					? `lofirmo-contract-${p.ContratoID}.pdf`
+					: `lofirmo-identity-${p.ID}.pdf`;
+				if (json.downloadError !== null)
+					problems.push(`${key}: downloadError ${JSON.stringify(json.downloadError)}`);
+				if (binary?.data?.fileName !== file || !binary.data.id)
+					problems.push(`${key}: binary ${JSON.stringify(binary?.data ?? null)}`);
 			} else if (binary !== undefined || 'downloadError' in json) {
-				problems.push(`${key}: no certificate expected, got ${JSON.stringify({ binary, downloadError: json.downloadError })}`);
+				problems.push(
+					`${key}: no certificate expected, got ${JSON.stringify({ binary, downloadError: json.downloadError })}`,
+				);
 			}
-			if (nodeItems(execution, 'Done').length !== 1) problems.push(`${key}: the NoOp after the trigger got ${nodeItems(execution, 'Done').length} items`);
+			if (nodeItems(execution, 'Done').length !== 1)
+				problems.push(
+					`${key}: the NoOp after the trigger got ${nodeItems(execution, 'Done').length} items`,
+				);
 		}
 
 		// every certified report's PDF, read back from n8n, is byte for byte the one the sandbox served for its own
@@ -507,15 +659,29 @@ describe('webhook load in real n8n 2.x (Lofirmo Trigger, Basic auth)', () => {
 			if (!id) continue;
 			const raw = item.json.raw as ReportPayload;
 			const own = String(raw.Servicio === 'CONTRATACION' ? raw.ContratoID : raw.ID);
-			const stored = crypto.createHash('sha256').update(await storedPdf(n8n!, id)).digest('hex');
-			if (stored !== served.get(own)) problems.push(`${keyOf(raw)}: the attached PDF is not byte for byte the one served for ${own}`);
+			const stored = crypto
+				.createHash('sha256')
+				.update(await storedPdf(n8n!, id))
+				.digest('hex');
+			if (stored !== served.get(own))
+				problems.push(
+					`${keyOf(raw)}: the attached PDF is not byte for byte the one served for ${own}`,
+				);
 			pdfsChecked++;
 		}
 		// one download per certificate, no more (no retries, no cross-talk)
-		const downloads = sb!.requests.slice(downloadsBefore).filter((r) => r.fn === 'downloadContractPdf' || r.fn === 'downloadIdentityCertificate');
-		const downloaded = downloads.map((r) => `${r.fn}:${String(r.params.contratoid ?? r.params.id)}`).sort();
+		const downloads = sb!.requests
+			.slice(downloadsBefore)
+			.filter((r) => r.fn === 'downloadContractPdf' || r.fn === 'downloadIdentityCertificate');
+		const downloaded = downloads
+			.map((r) => `${r.fn}:${String(r.params.contratoid ?? r.params.id)}`)
+			.sort();
 		const expectedDownloads = certified
-			.map((p) => (p.Servicio === 'CONTRATACION' ? `downloadContractPdf:${p.ContratoID}` : `downloadIdentityCertificate:${p.ID}`))
+			.map((p) =>
+				p.Servicio === 'CONTRATACION'
+					? `downloadContractPdf:${p.ContratoID}`
+					: `downloadIdentityCertificate:${p.ID}`,
+			)
 			.sort();
 
 		const counts = countBy(seen, (k) => k);
@@ -546,7 +712,11 @@ describe('webhook load in real n8n 2.x (Lofirmo Trigger, Basic auth)', () => {
 		};
 		recordFigures('webhook-load', figures);
 
-		expect(sent.filter((s) => s.status === null || s.status < 200 || s.status > 299).map((s) => `${s.key}: ${s.status ?? s.error}`)).toEqual([]);
+		expect(
+			sent
+				.filter((s) => s.status === null || s.status < 200 || s.status > 299)
+				.map((s) => `${s.key}: ${s.status ?? s.error}`),
+		).toEqual([]);
 		expect(problems.slice(0, 20)).toEqual([]);
 		expect(lost).toEqual([]);
 		expect(duplicated).toEqual([]);
@@ -572,14 +742,20 @@ describe('webhook load in real n8n 2.x (Lofirmo Trigger, Basic auth)', () => {
 			);
 		}
 		// what the package is responsible for holds even here: every delivery answered and started exactly one execution
-		expect(run.sent.filter((s) => s.status !== 200).map((s) => `${s.key}: ${s.status ?? s.error}`)).toEqual([]);
+		expect(
+			run.sent.filter((s) => s.status !== 200).map((s) => `${s.key}: ${s.status ?? s.error}`),
+		).toEqual([]);
 		expect(run.executions).toHaveLength(DEDUPE.distinct * DEDUPE.copies);
-		expect([...countBy(run.triggered, (k) => k).values()].every((n) => n === DEDUPE.copies)).toBe(true);
+		expect([...countBy(run.triggered, (k) => k).values()].every((n) => n === DEDUPE.copies)).toBe(
+			true,
+		);
 		expect(countBy(run.triggered, (k) => k).size).toBe(DEDUPE.distinct);
 	}, 600_000);
 });
 
-describe(`repeated deliveries in real n8n 2.x with ${Object.entries(SERIAL.env).map(([k, v]) => `${k}=${v}`).join(' ')}`, () => {
+describe(`repeated deliveries in real n8n 2.x with ${Object.entries(SERIAL.env)
+	.map(([k, v]) => `${k}=${v}`)
+	.join(' ')}`, () => {
 	let n8n: N8nHandle | undefined;
 	let sb: Sandbox | undefined;
 	let templates: { contract: ReportPayload; identity: ReportPayload };
@@ -589,7 +765,13 @@ describe(`repeated deliveries in real n8n 2.x with ${Object.entries(SERIAL.env).
 		sb = await startSandbox();
 		const captured = await certifiedReports(sb);
 		templates = { contract: captured.contractTemplate, identity: captured.identityTemplate };
-		n8n = await startLoadN8n(SERIAL.port, SERIAL.dataDir, sb.url, [{ ...DEDUPE_WORKFLOW, json: dedupeWorkflow() }], SERIAL.env);
+		n8n = await startLoadN8n(
+			SERIAL.port,
+			SERIAL.dataDir,
+			sb.url,
+			[{ ...DEDUPE_WORKFLOW, json: dedupeWorkflow() }],
+			SERIAL.env,
+		);
 	}, 300_000);
 
 	afterAll(async () => {
@@ -602,10 +784,14 @@ describe(`repeated deliveries in real n8n 2.x with ${Object.entries(SERIAL.env).
 		const run = await repeatedDeliveries(n8n!, templates, stop.signal);
 		recordFigures('webhook-dedupe', { ...run.figures, setting: SERIAL.env });
 
-		expect(run.sent.filter((s) => s.status !== 200).map((s) => `${s.key}: ${s.status ?? s.error}`)).toEqual([]);
+		expect(
+			run.sent.filter((s) => s.status !== 200).map((s) => `${s.key}: ${s.status ?? s.error}`),
+		).toEqual([]);
 		expect(describeFailures(run.failed)).toEqual([]);
 		expect(run.executions).toHaveLength(DEDUPE.distinct * DEDUPE.copies);
-		expect([...countBy(run.triggered, (k) => k).values()].every((n) => n === DEDUPE.copies)).toBe(true);
+		expect([...countBy(run.triggered, (k) => k).values()].every((n) => n === DEDUPE.copies)).toBe(
+			true,
+		);
 		expect([...run.passedCounts].filter(([, n]) => n > 1).map(([k, n]) => `${k}×${n}`)).toEqual([]);
 		expect(new Set(run.passed)).toEqual(run.distinct);
 		expect(run.passed).toHaveLength(DEDUPE.distinct);

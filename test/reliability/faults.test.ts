@@ -73,7 +73,9 @@ async function play(scenario: Scenario): Promise<Result> {
 					credentials,
 					http: scenario.http ?? realHttp,
 					continueOnFail: scenario.continueOnFail,
-					items: Array.from({ length: scenario.items ?? 1 }, (): INodeExecutionData => ({ json: {} })),
+					items: Array.from({ length: scenario.items ?? 1 }, (): INodeExecutionData => ({
+						json: {},
+					})),
 				}),
 			),
 		);
@@ -81,7 +83,10 @@ async function play(scenario: Scenario): Promise<Result> {
 		return Object.fromEntries(
 			ops.map((op, index) => {
 				const mine = requests.filter((request) => request.fn === op);
-				return [op, { run: runs[index], attempts: mine.length, faulted: mine.filter((r) => r.fault).length }];
+				return [
+					op,
+					{ run: runs[index], attempts: mine.length, faulted: mine.filter((r) => r.fault).length },
+				];
 			}),
 		);
 	} finally {
@@ -89,7 +94,11 @@ async function play(scenario: Scenario): Promise<Result> {
 	}
 }
 
-const transient = (fault: Fault, http?: HttpHandler): Scenario => ({ name: '', fault: { ...fault, times: ALWAYS }, http });
+const transient = (fault: Fault, http?: HttpHandler): Scenario => ({
+	name: '',
+	fault: { ...fault, times: ALWAYS },
+	http,
+});
 
 const FAILING: Record<string, Scenario> = {
 	'HTTP 500': transient({ type: 'status', status: 500 }),
@@ -99,7 +108,10 @@ const FAILING: Record<string, Scenario> = {
 	timeout: transient({ type: 'delay', ms: DELAY_MS }, cappedHttp(TIMEOUT_CAP_MS)),
 	'connection reset': transient({ type: 'drop' }),
 	'connection cut mid-answer': transient({ type: 'truncate' }),
-	'answer cut short but well framed': { name: '', fault: { type: 'truncate-complete', times: ALWAYS } },
+	'answer cut short but well framed': {
+		name: '',
+		fault: { type: 'truncate-complete', times: ALWAYS },
+	},
 	'JSON error instead of a PDF': { name: '', fault: { type: 'notpdf', times: ALWAYS } },
 	'negative Res': { name: '', fault: { type: 'negative', res: '-37', times: ALWAYS } },
 	'HTTP 401': { name: '', fault: { type: 'unauthorized', times: ALWAYS } },
@@ -124,8 +136,17 @@ const REPEATABLE: Record<Operation, boolean> = {
 const READING = OPERATION_NAMES.filter((op) => REPEATABLE[op]);
 
 const RECOVERING: Record<string, Scenario & { attempts: number }> = {
-	'HTTP 503 twice, then answered': { name: '', fault: { type: 'status', status: 503, times: MAX_TRIES - 1 }, attempts: MAX_TRIES },
-	'connection reset once, then answered': { name: '', fault: { type: 'drop', times: 1 }, attempts: 2, ops: READING },
+	'HTTP 503 twice, then answered': {
+		name: '',
+		fault: { type: 'status', status: 503, times: MAX_TRIES - 1 },
+		attempts: MAX_TRIES,
+	},
+	'connection reset once, then answered': {
+		name: '',
+		fault: { type: 'drop', times: 1 },
+		attempts: 2,
+		ops: READING,
+	},
 	'timeout once, then answered': {
 		name: '',
 		fault: { type: 'delay', ms: DELAY_MS, times: 1 },
@@ -133,33 +154,65 @@ const RECOVERING: Record<string, Scenario & { attempts: number }> = {
 		attempts: 2,
 		ops: READING,
 	},
-	'connection cut mid-answer once, then answered': { name: '', fault: { type: 'truncate', times: 1 }, attempts: 2, ops: READING },
+	'connection cut mid-answer once, then answered': {
+		name: '',
+		fault: { type: 'truncate', times: 1 },
+		attempts: 2,
+		ops: READING,
+	},
 };
 
-const BAD_PDF_FAULTS = ['answer cut short but well framed', 'JSON error instead of a PDF', 'negative Res', 'connection cut mid-answer'];
+const BAD_PDF_FAULTS = [
+	'answer cut short but well framed',
+	'JSON error instead of a PDF',
+	'negative Res',
+	'connection cut mid-answer',
+];
 const CONTINUE_ON_FAIL: Record<string, Scenario> = Object.fromEntries(
-	BAD_PDF_FAULTS.map((name) => [name, { ...FAILING[name], ops: PDF_OPERATIONS, continueOnFail: true }]),
+	BAD_PDF_FAULTS.map((name) => [
+		name,
+		{ ...FAILING[name], ops: PDF_OPERATIONS, continueOnFail: true },
+	]),
 );
 /** Two items, the fault hits the first item's download only. */
 const SECOND_ITEM_GOES_ON: Record<string, Scenario> = Object.fromEntries(
 	['JSON error instead of a PDF', 'answer cut short but well framed'].map((name) => [
 		name,
-		{ name, fault: { ...FAILING[name].fault, times: 1 }, ops: PDF_OPERATIONS, continueOnFail: true, items: 2 },
+		{
+			name,
+			fault: { ...FAILING[name].fault, times: 1 },
+			ops: PDF_OPERATIONS,
+			continueOnFail: true,
+			items: 2,
+		},
 	]),
 );
 
 const results = new Map<string, Result>();
 const key = (group: string, name: string) => `${group}: ${name}`;
-const GROUPS = { failing: FAILING, recovering: RECOVERING, continueOnFail: CONTINUE_ON_FAIL, secondItem: SECOND_ITEM_GOES_ON };
+const GROUPS = {
+	failing: FAILING,
+	recovering: RECOVERING,
+	continueOnFail: CONTINUE_ON_FAIL,
+	secondItem: SECOND_ITEM_GOES_ON,
+};
 
 /** Sums a number over every operation run of every scenario played. */
 const sumOutcomes = (of: (outcome: Outcome) => number) =>
-	[...results.values()].reduce((sum, result) => sum + Object.values(result).reduce((n, outcome) => n + of(outcome!), 0), 0);
+	[...results.values()].reduce(
+		(sum, result) => sum + Object.values(result).reduce((n, outcome) => n + of(outcome!), 0),
+		0,
+	);
 
 // played all at once in beforeAll, whatever tests `-t` picks, so the figures are whole unless a scenario threw
 const figures = countFigures(
 	'faults',
-	{ scenarios: Object.values(GROUPS).reduce((sum, scenarios) => sum + Object.keys(scenarios).length, 0) },
+	{
+		scenarios: Object.values(GROUPS).reduce(
+			(sum, scenarios) => sum + Object.keys(scenarios).length,
+			0,
+		),
+	},
 	(counts) => ({
 		...counts,
 		operationRuns: sumOutcomes(() => 1),
@@ -209,8 +262,10 @@ const retried = (message: RegExp, httpCode: string | null): Expected => ({
 /** A call that changes something, after a failure that may have come after Lofirmo processed it: tried once. */
 const notRepeated = (httpCode: string | null): Expected => ({
 	attempts: 1,
-	message: /^Lofirmo may have received this request, but (answered HTTP 5\d\d|no answer came back)$/,
-	description: /It was not sent again, because Lofirmo may already have processed it.*Check it in the Lofirmo panel/,
+	message:
+		/^Lofirmo may have received this request, but (answered HTTP 5\d\d|no answer came back)$/,
+	description:
+		/It was not sent again, because Lofirmo may already have processed it.*Check it in the Lofirmo panel/,
 	httpCode,
 });
 
@@ -224,58 +279,92 @@ function expected(name: string, op: Operation): Expected {
 		case 'HTTP 500':
 		case 'HTTP 502':
 		case 'HTTP 504':
-			return changes ? notRepeated(name.slice(5)) : retried(new RegExp(`^Lofirmo answered ${name}$`), name.slice(5));
+			return changes
+				? notRepeated(name.slice(5))
+				: retried(new RegExp(`^Lofirmo answered ${name}$`), name.slice(5));
 		case 'timeout':
 		case 'connection reset':
 		case 'connection cut mid-answer':
 			return changes ? notRepeated(null) : retried(/^Could not reach Lofirmo$/, null);
 		case 'answer cut short but well framed':
 			return pdf
-				? { attempts: 1, message: /^The PDF from Lofirmo is incomplete/, description: /stop before the end of the document/ }
-				: { attempts: 1, message: /with something that is not the expected JSON$/, description: /^Received: / };
+				? {
+						attempts: 1,
+						message: /^The PDF from Lofirmo is incomplete/,
+						description: /stop before the end of the document/,
+					}
+				: {
+						attempts: 1,
+						message: /with something that is not the expected JSON$/,
+						description: /^Received: /,
+					};
 		case 'JSON error instead of a PDF':
 			// the sandbox answers `Res -6` as text/plain where the function's answer (a PDF, or JSON) was expected
-			return { attempts: 1, message: /^Lofirmo rejected the request \(Res -6\)$/, description: /Lofirmo says: injected: no PDF\. Result code -6 .*not repeated/ };
+			return {
+				attempts: 1,
+				message: /^Lofirmo rejected the request \(Res -6\)$/,
+				description: /Lofirmo says: injected: no PDF\. Result code -6 .*not repeated/,
+			};
 		case 'negative Res':
-			return { attempts: 1, message: /^Lofirmo rejected the request \(Res -37\)$/, description: /Result code -37 from \/\w+\..*not repeated/ };
+			return {
+				attempts: 1,
+				message: /^Lofirmo rejected the request \(Res -37\)$/,
+				description: /Result code -37 from \/\w+\..*not repeated/,
+			};
 		case 'HTTP 401':
-			return { attempts: 1, message: /^Lofirmo refused the API User or API Token$/, description: /API User and API Token.*not repeated/, httpCode: '401' };
+			return {
+				attempts: 1,
+				message: /^Lofirmo refused the API User or API Token$/,
+				description: /API User and API Token.*not repeated/,
+				httpCode: '401',
+			};
 		case 'HTTP 404':
-			return { attempts: 1, message: /^Lofirmo answered HTTP 404$/, description: /not retried/, httpCode: '404' };
+			return {
+				attempts: 1,
+				message: /^Lofirmo answered HTTP 404$/,
+				description: /not retried/,
+				httpCode: '404',
+			};
 		default:
 			throw new Error(`no expectation for ${name}`);
 	}
 }
 
 describe.each(Object.keys(FAILING))('%s', (name) => {
-	it.each(OPERATION_NAMES)('%s: the right number of attempts, then a clear error and no output', (op) => {
-		const { run, attempts, faulted } = outcome('failing', name, op);
-		const want = expected(name, op);
-		expect({ attempts, faulted }).toEqual({ attempts: want.attempts, faulted: want.attempts });
-		const error = apiError(run);
-		expect(error.message).toMatch(want.message);
-		expect(error.description).toMatch(want.description);
-		if (want.httpCode !== undefined) expect(error.httpCode).toBe(want.httpCode);
-		// shown against the item it happened to
-		expect(error.context.itemIndex).toBe(0);
-	});
+	it.each(OPERATION_NAMES)(
+		'%s: the right number of attempts, then a clear error and no output',
+		(op) => {
+			const { run, attempts, faulted } = outcome('failing', name, op);
+			const want = expected(name, op);
+			expect({ attempts, faulted }).toEqual({ attempts: want.attempts, faulted: want.attempts });
+			const error = apiError(run);
+			expect(error.message).toMatch(want.message);
+			expect(error.description).toMatch(want.description);
+			if (want.httpCode !== undefined) expect(error.httpCode).toBe(want.httpCode);
+			// shown against the item it happened to
+			expect(error.context.itemIndex).toBe(0);
+		},
+	);
 });
 
 describe.each(Object.entries(RECOVERING))('%s', (name, scenario) => {
-	it.each(scenario.ops ?? OPERATION_NAMES)('%s: succeeds on a later attempt with the normal output', (op) => {
-		const { run, attempts } = outcome('recovering', name, op);
-		expect(run.error).toBeUndefined();
-		expect(attempts).toBe(scenario.attempts);
-		const [item] = run.output![0];
-		if (PDF_OPERATIONS.includes(op)) {
-			const pdf = binaryBuffer(item);
-			expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-			expect(pdf.subarray(-1024).toString('latin1')).toContain('%%EOF');
-		} else {
-			expect(item.binary).toBeUndefined();
-			expect(item.json.raw).toMatchObject({ Res: expect.stringMatching(/^[1-9]\d*$/) });
-		}
-	});
+	it.each(scenario.ops ?? OPERATION_NAMES)(
+		'%s: succeeds on a later attempt with the normal output',
+		(op) => {
+			const { run, attempts } = outcome('recovering', name, op);
+			expect(run.error).toBeUndefined();
+			expect(attempts).toBe(scenario.attempts);
+			const [item] = run.output![0];
+			if (PDF_OPERATIONS.includes(op)) {
+				const pdf = binaryBuffer(item);
+				expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+				expect(pdf.subarray(-1024).toString('latin1')).toContain('%%EOF');
+			} else {
+				expect(item.binary).toBeUndefined();
+				expect(item.json.raw).toMatchObject({ Res: expect.stringMatching(/^[1-9]\d*$/) });
+			}
+		},
+	);
 });
 
 describe('a bad PDF with Continue On Fail', () => {
@@ -285,7 +374,9 @@ describe('a bad PDF with Continue On Fail', () => {
 			const want = expected(name, op);
 			expect(attempts).toBe(want.attempts);
 			expect(run.error).toBeUndefined();
-			expect(run.output).toEqual([[{ json: { error: expect.stringMatching(want.message) }, pairedItem: { item: 0 } }]]);
+			expect(run.output).toEqual([
+				[{ json: { error: expect.stringMatching(want.message) }, pairedItem: { item: 0 } }],
+			]);
 			expect(run.output![0][0].binary).toBeUndefined();
 		});
 	});
@@ -295,7 +386,10 @@ describe('a bad PDF with Continue On Fail', () => {
 			const { run, attempts } = outcome('secondItem', name, op);
 			expect(attempts).toBe(2);
 			const [first, second] = run.output![0];
-			expect(first).toEqual({ json: { error: expect.stringMatching(expected(name, op).message) }, pairedItem: { item: 0 } });
+			expect(first).toEqual({
+				json: { error: expect.stringMatching(expected(name, op).message) },
+				pairedItem: { item: 0 },
+			});
 			expect(second.pairedItem).toEqual({ item: 1 });
 			expect(binaryBuffer(second).subarray(0, 5).toString('latin1')).toBe('%PDF-');
 		});
@@ -334,7 +428,9 @@ describe('what the error tells, and what is never sent twice', () => {
 				sb.addFault({ fn: op, type: 'truncate', times: 1 });
 				const before = sb.requests.length;
 				const run = await runNode(opParameters(op, parameters[op]), { credentials });
-				const processed = sb.requests.slice(before).filter((r) => r.fn === op && (r.fault === undefined || r.fault === 'truncate'));
+				const processed = sb.requests
+					.slice(before)
+					.filter((r) => r.fn === op && (r.fault === undefined || r.fault === 'truncate'));
 				expect(processed).toHaveLength(1);
 				const error = apiError(run);
 				expect(error.message).toMatch(/^Lofirmo may have received this request/);

@@ -50,7 +50,10 @@ const forms = (user: string, secret: string) => [
 	encodeURIComponent(secret),
 ];
 const TOKEN_FORMS = forms(API_USER, API_TOKEN);
-const PASSWORD_FORMS = [...forms(WEBHOOK_USER, WEBHOOK_PASSWORD), ...forms(WEBHOOK_USER, WRONG_PASSWORD)];
+const PASSWORD_FORMS = [
+	...forms(WEBHOOK_USER, WEBHOOK_PASSWORD),
+	...forms(WEBHOOK_USER, WRONG_PASSWORD),
+];
 
 /** Everything about a value a user, a log or n8n's execution data could show. */
 function exposed(value: unknown): string {
@@ -60,20 +63,30 @@ function exposed(value: unknown): string {
 	} catch {
 		json = '(not serialisable)';
 	}
-	return [json, inspect(value, { depth: 12, showHidden: true, maxStringLength: null, maxArrayLength: null })].join('\n');
+	return [
+		json,
+		inspect(value, { depth: 12, showHidden: true, maxStringLength: null, maxArrayLength: null }),
+	].join('\n');
 }
 
 function errorParts(error: unknown): unknown[] {
 	if (!(error instanceof Error)) return [error];
 	const { message, stack } = error;
-	const { description, context, cause } = error as Error & { description?: unknown; context?: unknown; cause?: unknown };
+	const { description, context, cause } = error as Error & {
+		description?: unknown;
+		context?: unknown;
+		cause?: unknown;
+	};
 	return [message, description, stack, cause, context, error];
 }
 
 function expectNoSecret(where: string, texts: string[], secrets: string[]) {
 	for (const text of texts) {
 		for (const secret of secrets) {
-			if (text.includes(secret)) throw new Error(`${where} holds the secret "${secret}": …${text.slice(Math.max(0, text.indexOf(secret) - 80), text.indexOf(secret) + 80)}…`);
+			if (text.includes(secret))
+				throw new Error(
+					`${where} holds the secret "${secret}": …${text.slice(Math.max(0, text.indexOf(secret) - 80), text.indexOf(secret) + 80)}…`,
+				);
 		}
 	}
 }
@@ -100,13 +113,31 @@ interface Path {
 const PATHS: Record<string, Path> = {
 	success: { expect: 'output' },
 	'negative Res': { fault: { type: 'negative', res: '-9', times: ALWAYS }, expect: /Res -9/ },
-	'HTTP 401': { fault: { type: 'unauthorized', times: ALWAYS }, expect: /refused the API User or API Token/ },
+	'HTTP 401': {
+		fault: { type: 'unauthorized', times: ALWAYS },
+		expect: /refused the API User or API Token/,
+	},
 	'HTTP 500': { fault: { type: 'status', status: 500, times: ALWAYS }, expect: /HTTP 500/ },
 	'connection refused': { refused: true, expect: /Could not reach Lofirmo/ },
-	'connection reset': { fault: { type: 'drop', times: ALWAYS }, expect: /Could not reach Lofirmo|may have received this request, but no answer came back/ },
-	timeout: { fault: { type: 'delay', ms: 4000, times: ALWAYS }, http: cappedHttp(1000), expect: /Could not reach Lofirmo|may have received this request, but no answer came back/ },
-	'JSON error instead of a PDF': { fault: { type: 'notpdf', times: ALWAYS }, ops: PDF_OPERATIONS, expect: /Res -6/ },
-	'incomplete PDF': { fault: { type: 'truncate-complete', times: ALWAYS }, ops: PDF_OPERATIONS, expect: /incomplete/ },
+	'connection reset': {
+		fault: { type: 'drop', times: ALWAYS },
+		expect: /Could not reach Lofirmo|may have received this request, but no answer came back/,
+	},
+	timeout: {
+		fault: { type: 'delay', ms: 4000, times: ALWAYS },
+		http: cappedHttp(1000),
+		expect: /Could not reach Lofirmo|may have received this request, but no answer came back/,
+	},
+	'JSON error instead of a PDF': {
+		fault: { type: 'notpdf', times: ALWAYS },
+		ops: PDF_OPERATIONS,
+		expect: /Res -6/,
+	},
+	'incomplete PDF': {
+		fault: { type: 'truncate-complete', times: ALWAYS },
+		ops: PDF_OPERATIONS,
+		expect: /incomplete/,
+	},
 };
 
 /** A TCP port nothing listens on (taken, then freed). */
@@ -124,7 +155,12 @@ const worlds: World[] = [];
 /** Each path's operations run twice: plain, and with Continue On Fail. */
 const figures = countFigures(
 	'secrets',
-	{ nodeRunsChecked: Object.values(PATHS).reduce((sum, path) => sum + 2 * (path.ops ?? OPERATION_NAMES).length, 0) },
+	{
+		nodeRunsChecked: Object.values(PATHS).reduce(
+			(sum, path) => sum + 2 * (path.ops ?? OPERATION_NAMES).length,
+			0,
+		),
+	},
 	(counts) => ({ ...counts, paths: Object.keys(PATHS).length }),
 );
 
@@ -135,7 +171,13 @@ beforeAll(async () => {
 			worlds.push(w);
 			const ops = path.ops ?? OPERATION_NAMES;
 			// each run meets the fault on every attempt: twice the uses, for the plain and the Continue On Fail run
-			if (path.fault) w.sb.addFault(ops.flatMap((fn) => [{ ...path.fault!, fn }, { ...path.fault!, fn }]));
+			if (path.fault)
+				w.sb.addFault(
+					ops.flatMap((fn) => [
+						{ ...path.fault!, fn },
+						{ ...path.fault!, fn },
+					]),
+				);
 			const credentials: TestCredentials = path.refused
 				? { ...w.credentials, baseUrl: `http://127.0.0.1:${await closedPort()}` }
 				: w.credentials;
@@ -160,35 +202,53 @@ afterAll(async () => {
 
 it('the search finds the token where it is: in the error of the HTTP request n8n makes for the node', async () => {
 	// proof that the checks below can fail: the request's own error holds the credential (axios keeps its config)
-	const credentials = { apiUser: API_USER, apiToken: API_TOKEN, baseUrl: `http://127.0.0.1:${await closedPort()}` };
-	const error = await realHttp({ method: 'POST', baseURL: credentials.baseUrl, url: '/GetCreditos', body: {} }, credentials).catch((e: unknown) => e);
-	expect(() => expectNoSecret('the raw request error', errorParts(error).map(exposed), TOKEN_FORMS)).toThrow(/holds the secret/);
+	const credentials = {
+		apiUser: API_USER,
+		apiToken: API_TOKEN,
+		baseUrl: `http://127.0.0.1:${await closedPort()}`,
+	};
+	const error = await realHttp(
+		{ method: 'POST', baseURL: credentials.baseUrl, url: '/GetCreditos', body: {} },
+		credentials,
+	).catch((e: unknown) => e);
+	expect(() =>
+		expectNoSecret('the raw request error', errorParts(error).map(exposed), TOKEN_FORMS),
+	).toThrow(/holds the secret/);
 });
 
 describe.each(Object.entries(PATHS))('the Lofirmo node, %s', (name, path) => {
-	it.each(path.ops ?? OPERATION_NAMES)('%s: no form of the API token in output, error, logs or request options', (op) => {
-		const found = runs[name][op];
-		if (!found) throw new Error(`no run for ${name} / ${op}`);
-		const { plain, continued } = found;
-		if (path.expect === 'output') {
-			expect(plain.error).toBeUndefined();
-			expect(plain.output?.[0]).toHaveLength(1);
-			if (PDF_OPERATIONS.includes(op)) expect(plain.output?.[0][0].binary?.data).toBeDefined();
-		} else {
-			expect((plain.error as Error)?.message).toMatch(path.expect);
-			expect(continued.output?.[0][0].json.error).toMatch(path.expect);
-		}
-		expectRunClean(plain);
-		expectRunClean(continued);
-		figures.nodeRunsChecked += 2;
-	});
+	it.each(path.ops ?? OPERATION_NAMES)(
+		'%s: no form of the API token in output, error, logs or request options',
+		(op) => {
+			const found = runs[name][op];
+			if (!found) throw new Error(`no run for ${name} / ${op}`);
+			const { plain, continued } = found;
+			if (path.expect === 'output') {
+				expect(plain.error).toBeUndefined();
+				expect(plain.output?.[0]).toHaveLength(1);
+				if (PDF_OPERATIONS.includes(op)) expect(plain.output?.[0][0].binary?.data).toBeDefined();
+			} else {
+				expect((plain.error as Error)?.message).toMatch(path.expect);
+				expect(continued.output?.[0][0].json.error).toMatch(path.expect);
+			}
+			expectRunClean(plain);
+			expectRunClean(continued);
+			figures.nodeRunsChecked += 2;
+		},
+	);
 });
 
 describe('the Lofirmo Trigger', () => {
-	const webhookCredentials = { lofirmoWebhookApi: { user: WEBHOOK_USER, password: WEBHOOK_PASSWORD } };
+	const webhookCredentials = {
+		lofirmoWebhookApi: { user: WEBHOOK_USER, password: WEBHOOK_PASSWORD },
+	};
 
 	function expectTriggerClean(result: TriggerResult, secrets: string[]) {
-		expectNoSecret('the trigger answer', [exposed(result.responseData), exposed(result.response)], secrets);
+		expectNoSecret(
+			'the trigger answer',
+			[exposed(result.responseData), exposed(result.response)],
+			secrets,
+		);
 		expectNoSecret('the trigger output', [exposed(result.items)], secrets);
 		expectNoSecret('the trigger logs', [exposed(result.logs)], secrets);
 		expectNoSecret('the trigger request options', [exposed(result.httpCalls)], secrets);
@@ -201,29 +261,42 @@ describe('the Lofirmo Trigger', () => {
 		['no Authorization header', undefined, 401],
 		['the password alone, unencoded', `Basic ${WEBHOOK_PASSWORD}`, 401],
 		['the password as a Bearer token', `Bearer ${WEBHOOK_PASSWORD}`, 401],
-		['a right header with a trailing colon', basicAuthHeader(WEBHOOK_USER, `${WEBHOOK_PASSWORD}:`), 401],
-	])('with %s: the webhook password is in no answer, output or log', async (_title, authorization, outcome) => {
-		for (const [kind, deliver] of Object.entries(deliveries)) {
-			for (const report of [CONTRACT_REPORT, IDENTITY_REPORT]) {
-				const delivery = deliver(report);
-				const result = await callTrigger({
-					...delivery,
-					headers: { ...delivery.headers, ...(authorization === undefined ? {} : { authorization }) },
-					parameters: { authentication: 'basicAuth' },
-					credentials: webhookCredentials,
-				});
-				if (outcome === 'emitted') expect([kind, result.items.length]).toEqual([kind, 1]);
-				else expect([kind, result.response.statusCode, result.items]).toEqual([kind, 401, []]);
-				expectTriggerClean(result, PASSWORD_FORMS);
+		[
+			'a right header with a trailing colon',
+			basicAuthHeader(WEBHOOK_USER, `${WEBHOOK_PASSWORD}:`),
+			401,
+		],
+	])(
+		'with %s: the webhook password is in no answer, output or log',
+		async (_title, authorization, outcome) => {
+			for (const [kind, deliver] of Object.entries(deliveries)) {
+				for (const report of [CONTRACT_REPORT, IDENTITY_REPORT]) {
+					const delivery = deliver(report);
+					const result = await callTrigger({
+						...delivery,
+						headers: {
+							...delivery.headers,
+							...(authorization === undefined ? {} : { authorization }),
+						},
+						parameters: { authentication: 'basicAuth' },
+						credentials: webhookCredentials,
+					});
+					if (outcome === 'emitted') expect([kind, result.items.length]).toEqual([kind, 1]);
+					else expect([kind, result.response.statusCode, result.items]).toEqual([kind, 401, []]);
+					expectTriggerClean(result, PASSWORD_FORMS);
+				}
 			}
-		}
-	});
+		},
+	);
 
 	it('with a report whose fields carry the Authorization header and the password, only what was sent comes out', async () => {
 		// what Lofirmo sends is the user's own data and is kept; the credential itself is never added to it
 		const result = await callTrigger({
 			...deliveries.json(CONTRACT_REPORT),
-			headers: { 'content-type': 'application/json', authorization: basicAuthHeader(WEBHOOK_USER, WEBHOOK_PASSWORD) },
+			headers: {
+				'content-type': 'application/json',
+				authorization: basicAuthHeader(WEBHOOK_USER, WEBHOOK_PASSWORD),
+			},
 			parameters: { authentication: 'basicAuth' },
 			credentials: webhookCredentials,
 		});
@@ -239,40 +312,54 @@ describe('the Lofirmo Trigger', () => {
 			ContratoID: String(w.parameters.downloadContractPdf.contractId),
 			ReportID: String(w.parameters.downloadContractPdf.reportId),
 		});
-		const downloads: Record<string, { fault?: Omit<FaultOptions, 'fn'>; refused?: boolean; downloadError: RegExp | null }> = {
+		const downloads: Record<
+			string,
+			{ fault?: Omit<FaultOptions, 'fn'>; refused?: boolean; downloadError: RegExp | null }
+		> = {
 			success: { downloadError: null },
 			'negative Res': { fault: { type: 'negative', res: '-9' }, downloadError: /Res -9/ },
-			'HTTP 401': { fault: { type: 'unauthorized' }, downloadError: /refused the API User or API Token/ },
+			'HTTP 401': {
+				fault: { type: 'unauthorized' },
+				downloadError: /refused the API User or API Token/,
+			},
 			'JSON error instead of a PDF': { fault: { type: 'notpdf' }, downloadError: /Res -6/ },
 			'incomplete PDF': { fault: { type: 'truncate-complete' }, downloadError: /incomplete/ },
 			'connection refused': { refused: true, downloadError: /Could not reach Lofirmo/ },
 		};
 
-		it.each(Object.entries(downloads))('%s: the token is in no downloadError, output, answer or log', async (_name, download) => {
-			const w = await world({ user: API_USER, token: API_TOKEN });
-			try {
-				if (download.fault) w.sb.addFault({ ...download.fault, fn: 'downloadContractPdf' });
-				const lofirmoApi = download.refused ? { ...w.credentials, baseUrl: `http://127.0.0.1:${await closedPort()}` } : w.credentials;
-				const delivery = deliveries.json(certified(w));
-				const result = await callTrigger({
-					...delivery,
-					headers: { ...delivery.headers, authorization: basicAuthHeader(WEBHOOK_USER, WEBHOOK_PASSWORD) },
-					parameters: { authentication: 'basicAuth', downloadPdf: true },
-					credentials: { ...webhookCredentials, lofirmoApi },
-				});
-				expect(result.items).toHaveLength(1);
-				const json = result.items[0].json as IDataObject;
-				if (download.downloadError === null) {
-					expect(json.downloadError).toBeNull();
-					expect(result.items[0].binary?.data).toBeDefined();
-				} else {
-					expect(json.downloadError).toMatch(download.downloadError);
-					expect(result.items[0].binary).toBeUndefined();
+		it.each(Object.entries(downloads))(
+			'%s: the token is in no downloadError, output, answer or log',
+			async (_name, download) => {
+				const w = await world({ user: API_USER, token: API_TOKEN });
+				try {
+					if (download.fault) w.sb.addFault({ ...download.fault, fn: 'downloadContractPdf' });
+					const lofirmoApi = download.refused
+						? { ...w.credentials, baseUrl: `http://127.0.0.1:${await closedPort()}` }
+						: w.credentials;
+					const delivery = deliveries.json(certified(w));
+					const result = await callTrigger({
+						...delivery,
+						headers: {
+							...delivery.headers,
+							authorization: basicAuthHeader(WEBHOOK_USER, WEBHOOK_PASSWORD),
+						},
+						parameters: { authentication: 'basicAuth', downloadPdf: true },
+						credentials: { ...webhookCredentials, lofirmoApi },
+					});
+					expect(result.items).toHaveLength(1);
+					const json = result.items[0].json as IDataObject;
+					if (download.downloadError === null) {
+						expect(json.downloadError).toBeNull();
+						expect(result.items[0].binary?.data).toBeDefined();
+					} else {
+						expect(json.downloadError).toMatch(download.downloadError);
+						expect(result.items[0].binary).toBeUndefined();
+					}
+					expectTriggerClean(result, [...TOKEN_FORMS, ...PASSWORD_FORMS]);
+				} finally {
+					await w.sb.stop();
 				}
-				expectTriggerClean(result, [...TOKEN_FORMS, ...PASSWORD_FORMS]);
-			} finally {
-				await w.sb.stop();
-			}
-		});
+			},
+		);
 	});
 });

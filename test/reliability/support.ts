@@ -19,7 +19,12 @@ import {
 } from '../helpers/n8n-context';
 import { MAX_TRIES } from '../helpers/promises';
 import { startSandbox, TOKEN, USER, type Sandbox } from '../helpers/sandbox';
-import { basicAuthHeader, callWebhook, type WebhookCall, type WebhookResult } from '../trigger/harness';
+import {
+	basicAuthHeader,
+	callWebhook,
+	type WebhookCall,
+	type WebhookResult,
+} from '../trigger/harness';
 
 export const node = new Lofirmo();
 
@@ -109,10 +114,19 @@ export interface World {
  * A sandbox of its own (free port) with a contract in each state the operations need (certified, open, to cancel),
  * a finished identity check, and each operation's fields. The account is the sandbox's default one unless given.
  */
-export async function world(account: { user: string; token: string } = { user: USER, token: TOKEN }): Promise<World> {
+export async function world(
+	account: { user: string; token: string } = { user: USER, token: TOKEN },
+): Promise<World> {
 	const sb = await startSandbox({ accounts: [{ ...account, credits: 1000 }] });
-	const credentials: TestCredentials = { apiUser: account.user, apiToken: account.token, baseUrl: sb.url };
-	const signers = { signersInput: 'fields', signers: { signer: [{ name: 'Ana García', email: 'ana@example.com' }] } };
+	const credentials: TestCredentials = {
+		apiUser: account.user,
+		apiToken: account.token,
+		baseUrl: sb.url,
+	};
+	const signers = {
+		signersInput: 'fields',
+		signers: { signer: [{ name: 'Ana García', email: 'ana@example.com' }] },
+	};
 	const first = async (run: Promise<NodeRun>) => {
 		const { output, error } = await run;
 		if (!output) throw error;
@@ -145,7 +159,10 @@ export async function world(account: { user: string; token: string } = { user: U
 
 /** A small but complete PDF. */
 export function samplePdf(text = 'Lofirmo reliability'): Buffer {
-	return Buffer.from(`%PDF-1.4\n1 0 obj << /Title (${text}) >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`, 'latin1');
+	return Buffer.from(
+		`%PDF-1.4\n1 0 obj << /Title (${text}) >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`,
+		'latin1',
+	);
 }
 
 /** A stub Lofirmo that answers every JSON function with success and every PDF function with a PDF. */
@@ -155,7 +172,9 @@ export const stubLofirmo: HttpHandler = async (options) => {
 		statusCode: 200,
 		body: pdf
 			? samplePdf()
-			: JSON.stringify([{ Res: '10', ContratoId: '1994779988', ReportId: '1994779989', ID: '77', Cred: '100' }]),
+			: JSON.stringify([
+					{ Res: '10', ContratoId: '1994779988', ReportId: '1994779989', ID: '77', Cred: '100' },
+				]),
 		headers: { 'content-type': pdf ? 'application/pdf' : 'application/json' },
 	};
 };
@@ -184,14 +203,16 @@ export { basicAuthHeader };
 // ---- prototype pollution -------------------------------------------------------------------------------------
 
 const PROTOTYPES = [Object.prototype, Array.prototype, Function.prototype, String.prototype];
-const snapshot = () => PROTOTYPES.map((proto) => Object.getOwnPropertyNames(proto).sort().join(','));
+const snapshot = () =>
+	PROTOTYPES.map((proto) => Object.getOwnPropertyNames(proto).sort().join(','));
 const before = snapshot();
 
 /** Names a polluted built-in prototype, or undefined when all are as they were when this module loaded. */
 export function pollution(): string | undefined {
 	const now = snapshot();
 	const changed = now.findIndex((names, index) => names !== before[index]);
-	if (changed >= 0) return `${['Object', 'Array', 'Function', 'String'][changed]}.prototype gained or lost a property`;
+	if (changed >= 0)
+		return `${['Object', 'Array', 'Function', 'String'][changed]}.prototype gained or lost a property`;
 	const probe = {} as IDataObject;
 	for (const key of ['polluted', 'isAdmin', 'Nombre', 'Email', 'Servicio', 'ContratoID']) {
 		if (key in probe) return `Object.prototype.${key} is set`;

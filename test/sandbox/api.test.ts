@@ -16,7 +16,9 @@ beforeEach(() => sb.reset());
 
 describe('routing', () => {
 	it('serves every function where the package calls it by default', () => {
-		const paths = Object.fromEntries(Object.entries(LOFIRMO_FUNCTIONS).map(([key, { path }]) => [key, path.slice(1)]));
+		const paths = Object.fromEntries(
+			Object.entries(LOFIRMO_FUNCTIONS).map(([key, { path }]) => [key, path.slice(1)]),
+		);
 		expect(DEFAULT_FUNCTION_NAMES).toEqual(paths);
 	});
 
@@ -29,14 +31,17 @@ describe('routing', () => {
 		},
 	);
 
-	it.each(['/GetCreditos', '/getcreditos', '/api/v3/GetCreditos', '/any/prefix/GETCREDITOS', '//GetCreditos'])(
-		'routes %s by its last segment, case-insensitively',
-		async (path) => {
-			const reply = await call(sb, path);
-			expect(reply.first).toEqual({ Res: '10', Cred: '1000' });
-			expect(sb.requests[0]).toMatchObject({ fn: 'credits', path });
-		},
-	);
+	it.each([
+		'/GetCreditos',
+		'/getcreditos',
+		'/api/v3/GetCreditos',
+		'/any/prefix/GETCREDITOS',
+		'//GetCreditos',
+	])('routes %s by its last segment, case-insensitively', async (path) => {
+		const reply = await call(sb, path);
+		expect(reply.first).toEqual({ Res: '10', Cred: '1000' });
+		expect(sb.requests[0]).toMatchObject({ fn: 'credits', path });
+	});
 
 	it('answers an unknown function with 404 and Res -404', async () => {
 		const reply = await call(sb, '/api/v3/NoSuchFunction');
@@ -53,12 +58,16 @@ describe('routing', () => {
 	});
 
 	it('follows options.paths and drops the default name it replaces', async () => {
-		const custom = await startSandbox({ paths: { credits: '/v9/Creditos', sendContract: 'Enviar' } });
+		const custom = await startSandbox({
+			paths: { credits: '/v9/Creditos', sendContract: 'Enviar' },
+		});
 		try {
 			expect((await call(custom, '/v9/creditos')).first.Res).toBe('10');
 			expect((await call(custom, 'GetCreditos')).status).toBe(404);
 			expect((await call(custom, 'x/Enviar', { Firmantes: SIGNERS })).first.Res).toBe('10');
-			expect((await call(custom, 'VerificarIdentidad', { Telefono: '34600000001' })).first.Res).toBe('10');
+			expect(
+				(await call(custom, 'VerificarIdentidad', { Telefono: '34600000001' })).first.Res,
+			).toBe('10');
 		} finally {
 			await custom.stop();
 		}
@@ -81,12 +90,21 @@ describe('authentication', () => {
 		const reply = await call(sb, 'GetCreditos', {}, { auth });
 		expect(reply.status).toBe(401);
 		expect(JSON.parse(reply.text)).toEqual(failed);
-		expect(sb.requests[0]).toMatchObject({ fn: 'credits', auth: logged, status: 401, res: '-1', user: null });
+		expect(sb.requests[0]).toMatchObject({
+			fn: 'credits',
+			auth: logged,
+			status: 401,
+			res: '-1',
+			user: null,
+		});
 	});
 
 	it('refuses an Authorization header that is not Basic', async () => {
 		const status = await new Promise<number | undefined>((resolve, reject) => {
-			const req = http.request(`${sb.url}/GetCreditos`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } });
+			const req = http.request(`${sb.url}/GetCreditos`, {
+				method: 'POST',
+				headers: { Authorization: `Bearer ${TOKEN}` },
+			});
 			req.on('response', (res) => resolve(res.resume().statusCode));
 			req.on('error', reject);
 			req.end();
@@ -103,8 +121,13 @@ describe('authentication', () => {
 			],
 		});
 		try {
-			expect((await call(multi, 'GetCreditos', {}, { auth: { username: 'b', password: 'tb' } })).first.Cred).toBe('7');
-			expect((await call(multi, 'GetCreditos', {}, { auth: { username: 'a', password: 'tb' } })).status).toBe(401);
+			expect(
+				(await call(multi, 'GetCreditos', {}, { auth: { username: 'b', password: 'tb' } })).first
+					.Cred,
+			).toBe('7');
+			expect(
+				(await call(multi, 'GetCreditos', {}, { auth: { username: 'a', password: 'tb' } })).status,
+			).toBe(401);
 			expect(multi.state.credits('a')).toBe(5);
 		} finally {
 			await multi.stop();
@@ -114,11 +137,20 @@ describe('authentication', () => {
 
 describe('bodies and parameters', () => {
 	it('accepts a JSON body', async () => {
-		const reply = await call(sb, 'EnviarContrato', { Firmantes: SIGNERS, Tipofirma: 3, Referenciausuario: 'ref-1' });
+		const reply = await call(sb, 'EnviarContrato', {
+			Firmantes: SIGNERS,
+			Tipofirma: 3,
+			Referenciausuario: 'ref-1',
+		});
 		expect(reply.headers['content-type']).toBe('application/json');
 		expect(reply.first.Res).toBe('10');
 		expect(sb.requests[0].contentType).toBe('application/json');
-		expect(sb.requests[0].params).toEqual({ firmantes: SIGNERS, tipofirma: 3, referenciausuario: 'ref-1', resp: 'JSON' });
+		expect(sb.requests[0].params).toEqual({
+			firmantes: SIGNERS,
+			tipofirma: 3,
+			referenciausuario: 'ref-1',
+			resp: 'JSON',
+		});
 	});
 
 	it('accepts a form body whose arrays and objects are JSON-encoded strings', async () => {
@@ -151,12 +183,23 @@ describe('bodies and parameters', () => {
 			{ resp: false, form: true },
 		);
 		expect(reply.first.Res).toBe('10');
-		expect(Object.keys(sb.requests[0].params).sort()).toEqual(['firmantes', 'recordatorios', 'remitente', 'resp']);
+		expect(Object.keys(sb.requests[0].params).sort()).toEqual([
+			'firmantes',
+			'recordatorios',
+			'remitente',
+			'resp',
+		]);
 	});
 
 	it('takes numbers as numbers or strings', async () => {
-		expect((await call(sb, 'EnviarContrato', { Firmantes: SIGNERS, Tipofirma: 2, Recordatorios: 5 })).first.Res).toBe('10');
-		expect((await call(sb, 'EnviarContrato', { Firmantes: SIGNERS, Tipofirma: '2', Recordatorios: '5' })).first.Res).toBe('10');
+		expect(
+			(await call(sb, 'EnviarContrato', { Firmantes: SIGNERS, Tipofirma: 2, Recordatorios: 5 }))
+				.first.Res,
+		).toBe('10');
+		expect(
+			(await call(sb, 'EnviarContrato', { Firmantes: SIGNERS, Tipofirma: '2', Recordatorios: '5' }))
+				.first.Res,
+		).toBe('10');
 	});
 
 	it('answers a JSON body that is not an object with a negative Res', async () => {
@@ -185,7 +228,14 @@ describe('answers', () => {
 		const parsed = JSON.parse(reply.text);
 		expect(Array.isArray(parsed)).toBe(true);
 		expect(parsed).toHaveLength(1);
-		expect(Object.keys(parsed[0])).toEqual(['Res', 'ContratoId', 'ReportId', 'Cred', 'Firmantes', 'Documentos']);
+		expect(Object.keys(parsed[0])).toEqual([
+			'Res',
+			'ContratoId',
+			'ReportId',
+			'Cred',
+			'Firmantes',
+			'Documentos',
+		]);
 		for (const value of Object.values(parsed[0])) expect(typeof value).toBe('string');
 	});
 
@@ -229,23 +279,31 @@ describe('request log and console', () => {
 		const secret = 'TOKEN-never-shown-7c1e';
 		const basic = Buffer.from(`${USER}:${secret}`).toString('base64');
 		const lines: string[] = [];
-		const spy = jest.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+		const spy = jest
+			.spyOn(console, 'log')
+			.mockImplementation((line: string) => void lines.push(line));
 		const loud = createSandbox({ accounts: [{ user: USER, token: secret, credits: 10 }] });
 		try {
 			await loud.start(0);
 			const auth = { username: USER, password: secret };
 			await call(loud, 'EnviarContrato', { Firmantes: SIGNERS }, { auth });
 			await call(loud, 'GetCreditos', {}, { auth: { username: USER, password: `${secret}x` } });
-			const stored = JSON.stringify([loud.requests, loud.state]) + JSON.stringify((await control(loud, 'GET', '/state')).data);
+			const stored =
+				JSON.stringify([loud.requests, loud.state]) +
+				JSON.stringify((await control(loud, 'GET', '/state')).data);
 			for (const text of [stored, lines.join('\n')]) {
 				expect(text).not.toContain(secret);
 				expect(text).not.toContain(basic);
 				expect(text.toLowerCase()).not.toContain('authorization');
 			}
 			expect(lines).toContainEqual(
-				expect.stringMatching(/^\[sandbox\] POST \/EnviarContrato sendContract 200 Res=10 \(user sandbox-user\) \d+ms$/),
+				expect.stringMatching(
+					/^\[sandbox\] POST \/EnviarContrato sendContract 200 Res=10 \(user sandbox-user\) \d+ms$/,
+				),
 			);
-			expect(lines).toContainEqual(expect.stringMatching(/GetCreditos credits 401 Res=-1 \(bad auth\)/));
+			expect(lines).toContainEqual(
+				expect.stringMatching(/GetCreditos credits 401 Res=-1 \(bad auth\)/),
+			);
 		} finally {
 			spy.mockRestore();
 			await loud.stop();
@@ -298,18 +356,25 @@ describe('lifecycle of the server', () => {
 });
 
 /** A POST with an exact body and content type. */
-async function rawPost(path: string, body: string, contentType: string): Promise<{ status: number; text: string }> {
+async function rawPost(
+	path: string,
+	body: string,
+	contentType: string,
+): Promise<{ status: number; text: string }> {
 	return new Promise((resolve, reject) => {
-		const headers: Record<string, string> = { Authorization: `Basic ${Buffer.from(`${USER}:${TOKEN}`).toString('base64')}` };
+		const headers: Record<string, string> = {
+			Authorization: `Basic ${Buffer.from(`${USER}:${TOKEN}`).toString('base64')}`,
+		};
 		if (contentType) headers['Content-Type'] = contentType;
 		const req = http.request(`${sb.url}${path}`, { method: 'POST', headers });
 		req.on('response', (res) => {
 			const chunks: Buffer[] = [];
 			res.on('data', (chunk: Buffer) => chunks.push(chunk));
-			res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+			res.on('end', () =>
+				resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+			);
 		});
 		req.on('error', reject);
 		req.end(body);
 	});
 }
-

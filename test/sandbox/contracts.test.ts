@@ -1,5 +1,13 @@
 /** A contract's life: send, status, continue (2 a day), sign, certify, download, cancel; ids checked per account. */
-import { call, control, isWholePdf, sendContract, SIGNERS, startSandbox, type Sandbox } from './support';
+import {
+	call,
+	control,
+	isWholePdf,
+	sendContract,
+	SIGNERS,
+	startSandbox,
+	type Sandbox,
+} from './support';
 
 let sb: Sandbox;
 
@@ -12,11 +20,16 @@ beforeEach(() => sb.reset());
 const SPAIN_DATE = /^\d{4}-\d\d-\d\d \d\d:\d\d$/;
 
 async function status(ids: { contratoId: string; reportId: string }) {
-	return (await call(sb, 'EstadoContrato', { Contratoid: ids.contratoId, Reportid: ids.reportId })).first;
+	return (await call(sb, 'EstadoContrato', { Contratoid: ids.contratoId, Reportid: ids.reportId }))
+		.first;
 }
 
 it('goes from sent to signed to certified, with PDFs only at the end', async () => {
-	const sent = await call(sb, 'EnviarContrato', { Firmantes: SIGNERS, Referenciausuario: 'ref-42', Tipofirma: 3 });
+	const sent = await call(sb, 'EnviarContrato', {
+		Firmantes: SIGNERS,
+		Referenciausuario: 'ref-42',
+		Tipofirma: 3,
+	});
 	expect(sent.first).toEqual({
 		Res: '10',
 		ContratoId: expect.stringMatching(/^\d{10}$/),
@@ -43,12 +56,23 @@ it('goes from sent to signed to certified, with PDFs only at the end', async () 
 
 	const early = await call(sb, 'DescargarContrato', ref);
 	expect(early.headers['content-type']).toBe('application/json');
-	expect(early.first).toEqual({ Res: '-6', Error: expect.stringMatching(/^Contratoid: not certified yet \(Estado 11\)/) });
+	expect(early.first).toEqual({
+		Res: '-6',
+		Error: expect.stringMatching(/^Contratoid: not certified yet \(Estado 11\)/),
+	});
 
 	const signed = await control(sb, 'POST', `/contracts/${ids.contratoId}/sign`);
 	expect(signed.status).toBe(200);
-	expect(signed.data).toMatchObject({ ok: true, contract: { signed: 1, status: '11' }, webhook: null });
-	expect(await status(ids)).toMatchObject({ Estado: '11', Firmados: '1', FechaFirma: expect.stringMatching(SPAIN_DATE) });
+	expect(signed.data).toMatchObject({
+		ok: true,
+		contract: { signed: 1, status: '11' },
+		webhook: null,
+	});
+	expect(await status(ids)).toMatchObject({
+		Estado: '11',
+		Firmados: '1',
+		FechaFirma: expect.stringMatching(SPAIN_DATE),
+	});
 
 	const certified = await sb.certifyContract(ids.contratoId);
 	expect(certified).toMatchObject({ contract: { status: '1014', signed: 2 }, webhook: null });
@@ -66,7 +90,10 @@ it('goes from sent to signed to certified, with PDFs only at the end', async () 
 	}
 	// the log holds Res for JSON answers and null for PDFs
 	const logged = sb.requests.filter((r) => r.fn === 'downloadContractPdf');
-	expect(logged.map((r) => [r.status, r.res])).toEqual([[200, '-6'], ...Array(4).fill([200, null])]);
+	expect(logged.map((r) => [r.status, r.res])).toEqual([
+		[200, '-6'],
+		...Array(4).fill([200, null]),
+	]);
 
 	const badDoc = await call(sb, 'DescargarContrato', { ...ref, Doc: 'OTRO' });
 	expect(badDoc.first).toMatchObject({ Res: '-2', Error: expect.stringMatching(/^Doc:/) });
@@ -87,7 +114,10 @@ it('continues the flow at most twice a day', async () => {
 	});
 	// the limit is per contract
 	const other = await sendContract(sb);
-	expect((await call(sb, 'ContinuarFlujo', { Contratoid: other.contratoId, Reportid: other.reportId })).first.Res).toBe('1');
+	expect(
+		(await call(sb, 'ContinuarFlujo', { Contratoid: other.contratoId, Reportid: other.reportId }))
+			.first.Res,
+	).toBe('1');
 });
 
 it('cancels an unfinished contract once, into the sandbox-only code 9000', async () => {
@@ -106,19 +136,36 @@ it('cancels an unfinished contract once, into the sandbox-only code 9000', async
 it('finds contracts only by the matching ContratoId + ReportId of the same account', async () => {
 	const ids = await sendContract(sb);
 	for (const fn of ['ContinuarFlujo', 'CancelarContrato', 'EstadoContrato', 'DescargarContrato']) {
-		expect((await call(sb, fn, { Reportid: ids.reportId })).first).toEqual({ Res: '-2', Error: 'Contratoid: required' });
-		expect((await call(sb, fn, { Contratoid: ids.contratoId })).first).toEqual({ Res: '-2', Error: 'Reportid: required' });
-		expect((await call(sb, fn, { Contratoid: ids.contratoId, Reportid: ids.contratoId })).first).toMatchObject({
+		expect((await call(sb, fn, { Reportid: ids.reportId })).first).toEqual({
+			Res: '-2',
+			Error: 'Contratoid: required',
+		});
+		expect((await call(sb, fn, { Contratoid: ids.contratoId })).first).toEqual({
+			Res: '-2',
+			Error: 'Reportid: required',
+		});
+		expect(
+			(await call(sb, fn, { Contratoid: ids.contratoId, Reportid: ids.contratoId })).first,
+		).toMatchObject({
 			Res: '-3',
 			Error: expect.stringMatching(/^Reportid:/),
 		});
-		expect((await call(sb, fn, { Contratoid: '1111111111', Reportid: ids.reportId })).first).toMatchObject({
+		expect(
+			(await call(sb, fn, { Contratoid: '1111111111', Reportid: ids.reportId })).first,
+		).toMatchObject({
 			Res: '-3',
 			Error: 'Contratoid: no contract 1111111111',
 		});
 	}
 	// numbers are fine: Reportid is an integer in the vendor's docs
-	expect((await call(sb, 'EstadoContrato', { Contratoid: ids.contratoId, Reportid: Number(ids.reportId) })).first.Res).toBe('1');
+	expect(
+		(
+			await call(sb, 'EstadoContrato', {
+				Contratoid: ids.contratoId,
+				Reportid: Number(ids.reportId),
+			})
+		).first.Res,
+	).toBe('1');
 
 	const two = await startSandbox({
 		accounts: [
@@ -127,10 +174,21 @@ it('finds contracts only by the matching ContratoId + ReportId of the same accou
 		],
 	});
 	try {
-		const sent = await call(two, 'EnviarContrato', { Firmantes: SIGNERS }, { auth: { username: 'a', password: 'ta' } });
+		const sent = await call(
+			two,
+			'EnviarContrato',
+			{ Firmantes: SIGNERS },
+			{ auth: { username: 'a', password: 'ta' } },
+		);
 		const ref = { Contratoid: sent.first.ContratoId, Reportid: sent.first.ReportId };
-		expect((await call(two, 'EstadoContrato', ref, { auth: { username: 'b', password: 'tb' } })).first.Res).toBe('-3');
-		expect((await call(two, 'EstadoContrato', ref, { auth: { username: 'a', password: 'ta' } })).first.Res).toBe('1');
+		expect(
+			(await call(two, 'EstadoContrato', ref, { auth: { username: 'b', password: 'tb' } })).first
+				.Res,
+		).toBe('-3');
+		expect(
+			(await call(two, 'EstadoContrato', ref, { auth: { username: 'a', password: 'ta' } })).first
+				.Res,
+		).toBe('1');
 	} finally {
 		await two.stop();
 	}
@@ -142,10 +200,15 @@ it('lets a test set any status code, and refuses unknown ids and bad codes', asy
 	expect(set.data).toMatchObject({ ok: true, contract: { status: '7777' } });
 	expect(await status(ids)).toMatchObject({ Estado: '7777' });
 	await sb.setContractStatus(ids.contratoId, 1014);
-	expect((await call(sb, 'DescargarContrato', { Contratoid: ids.contratoId, Reportid: ids.reportId })).status).toBe(200);
+	expect(
+		(await call(sb, 'DescargarContrato', { Contratoid: ids.contratoId, Reportid: ids.reportId }))
+			.status,
+	).toBe(200);
 
 	expect((await control(sb, 'POST', `/contracts/${ids.contratoId}/status`, {})).status).toBe(400);
-	expect((await control(sb, 'POST', `/contracts/${ids.contratoId}/status`, { code: ' ' })).status).toBe(400);
+	expect(
+		(await control(sb, 'POST', `/contracts/${ids.contratoId}/status`, { code: ' ' })).status,
+	).toBe(400);
 	expect(await control(sb, 'POST', '/contracts/123/certify')).toEqual({
 		status: 404,
 		data: { ok: false, error: 'no contract 123' },

@@ -1,7 +1,16 @@
 /** Injected faults: each type, matching by function, consumption in order, and how they are logged. */
 import http from 'http';
 
-import { call, control, isWholePdf, sendContract, startSandbox, TOKEN, USER, type Sandbox } from './support';
+import {
+	call,
+	control,
+	isWholePdf,
+	sendContract,
+	startSandbox,
+	TOKEN,
+	USER,
+	type Sandbox,
+} from './support';
 
 let sb: Sandbox;
 let pdfRef: { Contratoid: string; Reportid: string };
@@ -48,7 +57,9 @@ it('delay: answers normally after the delay', async () => {
 
 it('drop: resets the connection without an answer', async () => {
 	sb.addFault({ fn: 'credits', type: 'drop' });
-	await expect(call(sb, 'GetCreditos')).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|ERR_BAD_RESPONSE/) });
+	await expect(call(sb, 'GetCreditos')).rejects.toMatchObject({
+		code: expect.stringMatching(/ECONNRESET|ERR_BAD_RESPONSE/),
+	});
 	expect(sb.requests[0]).toMatchObject({ fn: 'credits', status: null, res: null, fault: 'drop' });
 	expect((await call(sb, 'GetCreditos')).first.Res).toBe('10');
 });
@@ -101,7 +112,12 @@ it('unauthorized: answers 401 even to good credentials', async () => {
 	const reply = await call(sb, 'GetCreditos');
 	expect(reply.status).toBe(401);
 	expect(reply.first).toEqual({ Res: '-1', Error: 'Authentication failed' });
-	expect(sb.requests[0]).toMatchObject({ auth: 'ok', status: 401, res: '-1', fault: 'unauthorized' });
+	expect(sb.requests[0]).toMatchObject({
+		auth: 'ok',
+		status: 401,
+		res: '-1',
+		fault: 'unauthorized',
+	});
 });
 
 it('match by function, are consumed in order, and clear', async () => {
@@ -127,7 +143,9 @@ it('are not applied to unknown functions or control endpoints', async () => {
 });
 
 it('are set and cleared through the control endpoints, and refused when malformed', async () => {
-	const added = await control(sb, 'POST', '/faults', [{ fn: 'credits', type: 'negative', res: '-7' }]);
+	const added = await control(sb, 'POST', '/faults', [
+		{ fn: 'credits', type: 'negative', res: '-7' },
+	]);
 	expect(added).toEqual({ status: 200, data: { ok: true } });
 	expect((await call(sb, 'GetCreditos')).first.Res).toBe('-7');
 	await control(sb, 'POST', '/faults', { type: 'drop', times: 5 });
@@ -147,7 +165,11 @@ it('are set and cleared through the control endpoints, and refused when malforme
 });
 
 /** Downloads with a raw request, to see the promised length, the bytes that came and the error. */
-function rawDownload(): Promise<{ contentLength: number; bytes: number; error: Error | undefined }> {
+function rawDownload(): Promise<{
+	contentLength: number;
+	bytes: number;
+	error: Error | undefined;
+}> {
 	return new Promise((resolve, reject) => {
 		const req = http.request(`${sb.url}/DescargarContrato`, {
 			method: 'POST',
@@ -161,11 +183,14 @@ function rawDownload(): Promise<{ contentLength: number; bytes: number; error: E
 			res.on('error', (e) => (error = e));
 			res.on('close', () => {
 				const incomplete = res.complete ? undefined : new Error('incomplete');
-				resolve({ contentLength: Number(res.headers['content-length']), bytes, error: error ?? incomplete });
+				resolve({
+					contentLength: Number(res.headers['content-length']),
+					bytes,
+					error: error ?? incomplete,
+				});
 			});
 		});
 		req.on('error', reject);
 		req.end(JSON.stringify({ ...pdfRef, Resp: 'JSON' }));
 	});
 }
-

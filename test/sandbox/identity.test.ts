@@ -20,7 +20,10 @@ it('is sent at 5001, completed at 5100, and only then gives its certificate', as
 	});
 
 	const early = await call(sb, 'DescargarCertificadoVerificacion', { Id: id });
-	expect(early.first).toEqual({ Res: '-6', Error: expect.stringMatching(/^Id: certificate not ready \(Estado 5001\)/) });
+	expect(early.first).toEqual({
+		Res: '-6',
+		Error: expect.stringMatching(/^Id: certificate not ready \(Estado 5001\)/),
+	});
 
 	const completed = await control(sb, 'POST', `/identity/${id}/complete`, { score: 88.5 });
 	expect(completed.status).toBe(200);
@@ -47,11 +50,18 @@ it('uses a default score and document number when none are given', async () => {
 	const id = await sendIdentity(sb);
 	const { identity } = await sb.completeIdentity(id);
 	expect(identity.dniFront).toBe('00000000T');
-	expect(identity.result).toMatchObject({ Resultado: expect.any(Number), DNISolicitado: '', DNISolicitadoCoincide: 'N/A' });
+	expect(identity.result).toMatchObject({
+		Resultado: expect.any(Number),
+		DNISolicitado: '',
+		DNISolicitadoCoincide: 'N/A',
+	});
 });
 
 it('refuses bad ids, other accounts and bad control input', async () => {
-	expect((await call(sb, 'DescargarCertificadoVerificacion', {})).first).toEqual({ Res: '-2', Error: 'Id: required' });
+	expect((await call(sb, 'DescargarCertificadoVerificacion', {})).first).toEqual({
+		Res: '-2',
+		Error: 'Id: required',
+	});
 	const unknown = await call(sb, 'DescargarCertificadoVerificacion', { Id: '42' });
 	expect(unknown.first).toEqual({ Res: '-3', Error: 'Id: no identity request 42' });
 	const id = await sendIdentity(sb);
@@ -67,7 +77,12 @@ it('refuses bad ids, other accounts and bad control input', async () => {
 		],
 	});
 	try {
-		const sent = await call(two, 'VerificarIdentidad', { Telefono: '34600000001' }, { auth: { username: 'a', password: 'ta' } });
+		const sent = await call(
+			two,
+			'VerificarIdentidad',
+			{ Telefono: '34600000001' },
+			{ auth: { username: 'a', password: 'ta' } },
+		);
 		await two.completeIdentity(String(sent.first.ID));
 		const asB = await call(
 			two,

@@ -13,7 +13,10 @@ function expectValidPdf(pdf: Buffer): string {
 	expect(text.slice(startxref, startxref + 5)).toBe('xref\n');
 	const [, first, count] = /^xref\n(\d+) (\d+)\n/.exec(text.slice(startxref))!;
 	expect(first).toBe('0');
-	const entries = text.slice(startxref).split('\n').slice(2, 2 + Number(count));
+	const entries = text
+		.slice(startxref)
+		.split('\n')
+		.slice(2, 2 + Number(count));
 	expect(entries[0]).toBe('0000000000 65535 f ');
 	entries.slice(1).forEach((entry, index) => {
 		expect(entry).toMatch(/^\d{10} 00000 n $/);
@@ -29,7 +32,9 @@ function expectValidPdf(pdf: Buffer): string {
 }
 
 it('makes a valid one-page PDF with the title and lines as visible text', () => {
-	const text = expectValidPdf(makePdf({ title: 'Contrato 1234567890', lines: ['Doc: CERTIFICADO', 'a (b) \\ c', 'Pérez €'] }));
+	const text = expectValidPdf(
+		makePdf({ title: 'Contrato 1234567890', lines: ['Doc: CERTIFICADO', 'a (b) \\ c', 'Pérez €'] }),
+	);
 	expect(text).toContain('/Type /Page ');
 	expect(text).toContain('(Contrato 1234567890) Tj');
 	expect(text).toContain('(a \\(b\\) \\\\ c)');
@@ -52,7 +57,10 @@ it('serves padded PDFs from a sandbox without copying the padding per request', 
 		await sb.certifyContract(contratoId);
 		const id = await sendIdentity(sb);
 		await sb.completeIdentity(id);
-		const contract = await call(sb, 'DescargarContrato', { Contratoid: contratoId, Reportid: reportId });
+		const contract = await call(sb, 'DescargarContrato', {
+			Contratoid: contratoId,
+			Reportid: reportId,
+		});
 		const identity = await call(sb, 'DescargarCertificadoVerificacion', { Id: id });
 		for (const pdf of [contract, identity]) {
 			expect(pdf.body.length).toBeGreaterThanOrEqual(2_000_000);
@@ -62,7 +70,10 @@ it('serves padded PDFs from a sandbox without copying the padding per request', 
 		expect(identity.body.toString('latin1')).toContain(`ID: ${id}`);
 		// what the sandbox records of each PDF it served lets a test compare a stored file byte for byte
 		const sha256 = (body: Buffer) => createHash('sha256').update(body).digest('hex');
-		expect(sb.requests.slice(-2).map((r) => r.pdfSha256)).toEqual([sha256(contract.body), sha256(identity.body)]);
+		expect(sb.requests.slice(-2).map((r) => r.pdfSha256)).toEqual([
+			sha256(contract.body),
+			sha256(identity.body),
+		]);
 	} finally {
 		await sb.stop();
 	}

@@ -31,14 +31,22 @@ export interface CallOptions {
 }
 
 /** POSTs to a vendor function by path and returns the raw reply; never throws on an HTTP status. */
-export async function call(sb: Sandbox, path: string, params: Params = {}, options: CallOptions = {}): Promise<Reply> {
+export async function call(
+	sb: Sandbox,
+	path: string,
+	params: Params = {},
+	options: CallOptions = {},
+): Promise<Reply> {
 	const all = options.resp === false ? params : { ...params, Resp: 'JSON' };
 	const data = options.form ? formBody(all) : all;
 	const response = await axios.request<ArrayBuffer>({
 		url: `${sb.url}/${path.replace(/^\//, '')}`,
 		method: options.method ?? 'POST',
 		data: options.method === 'GET' ? undefined : data,
-		auth: options.auth === undefined ? { username: USER, password: TOKEN } : (options.auth ?? undefined),
+		auth:
+			options.auth === undefined
+				? { username: USER, password: TOKEN }
+				: (options.auth ?? undefined),
 		responseType: 'arraybuffer',
 		validateStatus: () => true,
 	});
@@ -51,7 +59,13 @@ export async function call(sb: Sandbox, path: string, params: Params = {}, optio
 	} catch {
 		// not JSON: a PDF or the old text format
 	}
-	return { status: response.status, headers: response.headers as Record<string, string>, body, text, first };
+	return {
+		status: response.status,
+		headers: response.headers as Record<string, string>,
+		body,
+		text,
+		first,
+	};
 }
 
 export function formBody(params: Params): URLSearchParams {
@@ -64,7 +78,12 @@ export function formBody(params: Params): URLSearchParams {
 
 /** POSTs (or GETs) a control endpoint. */
 export async function control(sb: Sandbox, method: string, path: string, body?: unknown) {
-	const response = await axios.request({ url: `${sb.url}/_sandbox${path}`, method, data: body, validateStatus: () => true });
+	const response = await axios.request({
+		url: `${sb.url}/_sandbox${path}`,
+		method,
+		data: body,
+		validateStatus: () => true,
+	});
 	return { status: response.status, data: response.data };
 }
 
@@ -74,7 +93,10 @@ export const SIGNERS = [
 ];
 
 /** Sends a two-signer contract and returns its ids. */
-export async function sendContract(sb: Sandbox, params: Params = {}): Promise<{ contratoId: string; reportId: string }> {
+export async function sendContract(
+	sb: Sandbox,
+	params: Params = {},
+): Promise<{ contratoId: string; reportId: string }> {
 	const reply = await call(sb, 'EnviarContrato', { Firmantes: SIGNERS, ...params });
 	expect(reply.first.Res).toBe('10');
 	return { contratoId: String(reply.first.ContratoId), reportId: String(reply.first.ReportId) };
@@ -111,7 +133,10 @@ export async function startReceiver(): Promise<Receiver> {
 		const chunks: Buffer[] = [];
 		req.on('data', (chunk: Buffer) => chunks.push(chunk));
 		req.on('end', () => {
-			receiver.received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+			receiver.received.push({
+				headers: req.headers,
+				body: Buffer.concat(chunks).toString('utf8'),
+			});
 			res.writeHead(receiver.status).end('ok');
 		});
 	});
@@ -124,7 +149,8 @@ export async function startReceiver(): Promise<Receiver> {
 export function decodeReport({ headers, body }: Received): Record<string, string> {
 	const type = headers['content-type'] ?? '';
 	if (type === 'application/json') return JSON.parse(body);
-	if (type === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(body));
+	if (type === 'application/x-www-form-urlencoded')
+		return Object.fromEntries(new URLSearchParams(body));
 	const boundary = /^multipart\/form-data; boundary=(.+)$/.exec(type)?.[1];
 	if (!boundary) throw new Error(`unexpected content type ${type}`);
 	const parts = body.split(`--${boundary}`);
@@ -132,7 +158,8 @@ export function decodeReport({ headers, body }: Received): Record<string, string
 	expect(parts.shift()).toBe('');
 	return Object.fromEntries(
 		parts.map((part) => {
-			const match = /^\r\nContent-Disposition: form-data; name="([^"]+)"\r\n\r\n([\s\S]*)\r\n$/.exec(part);
+			const match =
+				/^\r\nContent-Disposition: form-data; name="([^"]+)"\r\n\r\n([\s\S]*)\r\n$/.exec(part);
 			if (!match) throw new Error(`bad multipart part ${JSON.stringify(part)}`);
 			return [match[1], match[2]];
 		}),
@@ -141,5 +168,8 @@ export function decodeReport({ headers, body }: Received): Record<string, string
 
 /** Whether a buffer is a whole PDF: the header, and `%%EOF` at the end. */
 export function isWholePdf(body: Buffer): boolean {
-	return body.subarray(0, 5).toString('latin1') === '%PDF-' && body.toString('latin1').trimEnd().endsWith('%%EOF');
+	return (
+		body.subarray(0, 5).toString('latin1') === '%PDF-' &&
+		body.toString('latin1').trimEnd().endsWith('%%EOF')
+	);
 }

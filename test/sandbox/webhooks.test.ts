@@ -40,12 +40,17 @@ const VENDOR_IDENTITY = {
 	DNISolicitado: '00000000T',
 	Posicion:
 		'{"Direccion":"C. de las calles, 8B, 28333 Madrid, Spain","Coordenadas":{"Longitud":"-1.6592592","Latitud":"4.4577993","Altura":75.70229058041491,"Precision":15.265999794006348}}',
-	Dispositivo: '{"browser":"Chrome 92.0.4515.131","SysOp":"Android 11","displayResolution":"360 x 800"}',
+	Dispositivo:
+		'{"browser":"Chrome 92.0.4515.131","SysOp":"Android 11","displayResolution":"360 x 800"}',
 	Result:
 		'{"Resultado":93.957847595214844,"DNIAnverso":"00000000T","DNIReverso":"00000000T","AnversoReversoCoinciden":"Si","DNISolicitado":"","DNISolicitadoCoincide":"N\\/A","DNI":{"Edad":66,"FechaNacimiento":"18\\/12\\/1955","DNI":"00000000T","Nacionalidad":"ESP","Pais":"ESP","Nombre":"APARICIO GARCIA,RAFAEL","NumeroSerie":"BGT78666","TipoDocumento":"ID-1","Sexo":"M","FechaExpira":"19\\/10\\/2027","Caducado":"No"},"ProcesoRelizadoMismaPersona":"Si","Barba":"No","Bigote":"No","GafasLectura":"No","GafasSol":"No","Sexo":"Hombre con probabilidad de 99.599784851074%","RangoAparenteEdad":"44-62","Dispositivo":"Android.v11-Chrome.v92.0.4515.131","ParecidoPersonaDNI":93.957847595214844,"PruebaDeVida":"Si"}',
 };
 const ENCODED_FIELDS = ['Acceso', 'Posicion', 'Dispositivo', 'Result'] as const;
-const CONTENT_TYPES = { json: 'application/json', form: 'application/x-www-form-urlencoded', multipart: 'multipart/form-data' };
+const CONTENT_TYPES = {
+	json: 'application/json',
+	form: 'application/x-www-form-urlencoded',
+	multipart: 'multipart/form-data',
+};
 
 /** Keys (in order) and value types, recursively: what must match the vendor's examples. */
 function shape(value: unknown): unknown {
@@ -71,7 +76,10 @@ describe.each(['json', 'form', 'multipart'] as const)('in %s format with Basic a
 	beforeEach(() => sb.setWebhook({ url: receiver.url, format, auth: AUTH }));
 
 	it('reports each contract change in the vendor shape', async () => {
-		const { contratoId, reportId } = await sendContract(sb, { Referenciausuario: 'ref-7', Tipofirma: '2' });
+		const { contratoId, reportId } = await sendContract(sb, {
+			Referenciausuario: 'ref-7',
+			Tipofirma: '2',
+		});
 		const signed = await sb.signContract(contratoId);
 		expect(signed.webhook).toEqual({ status: 200 });
 		await sb.certifyContract(contratoId);
@@ -79,7 +87,9 @@ describe.each(['json', 'form', 'multipart'] as const)('in %s format with Basic a
 		expect(receiver.received).toHaveLength(3);
 		for (const request of receiver.received) {
 			expect(request.headers['content-type']?.split(';')[0]).toBe(CONTENT_TYPES[format]);
-			expect(request.headers.authorization).toBe(`Basic ${Buffer.from('hook-user:hook-pass').toString('base64')}`);
+			expect(request.headers.authorization).toBe(
+				`Basic ${Buffer.from('hook-user:hook-pass').toString('base64')}`,
+			);
 		}
 		const reports = receiver.received.map(decodeReport);
 		for (const report of reports) expect(shape(report)).toEqual(shape(VENDOR_CONTRACT));
@@ -125,11 +135,20 @@ describe.each(['json', 'form', 'multipart'] as const)('in %s format with Basic a
 			DNIAnverso: '',
 			Result: '',
 		});
-		expect(done).toMatchObject({ ID: id, Estado: '5100', DNIAnverso: '12345678Z', DNIReverso: '12345678Z' });
+		expect(done).toMatchObject({
+			ID: id,
+			Estado: '5100',
+			DNIAnverso: '12345678Z',
+			DNIReverso: '12345678Z',
+		});
 		for (const field of ENCODED_FIELDS) {
 			expect(shape(JSON.parse(done[field]))).toEqual(shape(JSON.parse(VENDOR_IDENTITY[field])));
 		}
-		expect(JSON.parse(done.Result)).toMatchObject({ Resultado: 91.5, ParecidoPersonaDNI: 91.5, DNISolicitado: '12345678Z' });
+		expect(JSON.parse(done.Result)).toMatchObject({
+			Resultado: 91.5,
+			ParecidoPersonaDNI: 91.5,
+			DNISolicitado: '12345678Z',
+		});
 	});
 });
 
@@ -156,10 +175,17 @@ it('is configured through the control endpoints, and lists deliveries after they
 	await sendContract(sb); // the API answers before its report is delivered
 	const { data } = await control(sb, 'GET', '/webhook/deliveries');
 	expect(data.deliveries).toEqual([
-		{ url: receiver.url, format: 'form', status: 200, payload: expect.objectContaining({ Resultado: '11' }) },
+		{
+			url: receiver.url,
+			format: 'form',
+			status: 200,
+			payload: expect.objectContaining({ Resultado: '11' }),
+		},
 	]);
 	expect((await control(sb, 'POST', '/webhook', { url: 'ftp://x' })).status).toBe(400);
-	expect((await control(sb, 'POST', '/webhook', { url: receiver.url, format: 'xml' })).status).toBe(400);
+	expect((await control(sb, 'POST', '/webhook', { url: receiver.url, format: 'xml' })).status).toBe(
+		400,
+	);
 	expect((await control(sb, 'POST', '/webhook', null)).data).toEqual({ ok: true });
 	await sendContract(sb);
 	expect((await control(sb, 'GET', '/webhook/deliveries')).data.deliveries).toHaveLength(1);
@@ -174,7 +200,10 @@ it('records failed deliveries and keeps serving', async () => {
 	sb.setWebhook({ url: 'http://127.0.0.1:9/nowhere', format: 'multipart' });
 	const certified = await control(sb, 'POST', `/contracts/${contratoId}/certify`);
 	expect(certified.status).toBe(200);
-	expect(certified.data.webhook).toEqual({ status: null, error: expect.stringMatching(/ECONNREFUSED/) });
+	expect(certified.data.webhook).toEqual({
+		status: null,
+		error: expect.stringMatching(/ECONNREFUSED/),
+	});
 	expect(sb.webhookDeliveries.map((d) => d.status)).toEqual([500, 500, null]);
 	expect((await control(sb, 'GET', '/health')).status).toBe(200);
 });
@@ -184,7 +213,12 @@ it('delivers in order even when changes come faster than deliveries', async () =
 	const { contratoId } = await sendContract(sb);
 	await Promise.all([sb.signContract(contratoId), sb.setContractStatus(contratoId, '12')]);
 	await sb.certifyContract(contratoId);
-	expect(receiver.received.map((r) => decodeReport(r).Resultado)).toEqual(['11', '11', '12', '1014']);
+	expect(receiver.received.map((r) => decodeReport(r).Resultado)).toEqual([
+		'11',
+		'11',
+		'12',
+		'1014',
+	]);
 });
 
 it('takes the webhook from options, and reset() goes back to it', async () => {
@@ -194,7 +228,9 @@ it('takes the webhook from options, and reset() goes back to it', async () => {
 		other.reset();
 		await sendContract(other);
 		await other.flushWebhooks();
-		expect(other.webhookDeliveries).toEqual([expect.objectContaining({ format: 'multipart', status: 200 })]);
+		expect(other.webhookDeliveries).toEqual([
+			expect.objectContaining({ format: 'multipart', status: 200 }),
+		]);
 	} finally {
 		await other.stop();
 	}
@@ -203,7 +239,9 @@ it('takes the webhook from options, and reset() goes back to it', async () => {
 it('abandons a delivery that hangs when the sandbox stops', async () => {
 	const silent = createServer(() => undefined); // never answers
 	await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-	const other = await startSandbox({ webhook: { url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/` } });
+	const other = await startSandbox({
+		webhook: { url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/` },
+	});
 	try {
 		const { contratoId } = await sendContract(other);
 		const pending = other.signContract(contratoId);

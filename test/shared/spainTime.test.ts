@@ -1,4 +1,8 @@
-import { spainDateTimeToIso, toSpainDateTime, wallClockToDate } from '../../nodes/Lofirmo/shared/spainTime';
+import {
+	spainDateTimeToIso,
+	toSpainDateTime,
+	wallClockToDate,
+} from '../../nodes/Lofirmo/shared/spainTime';
 
 describe('Spain wall-clock time', () => {
 	it.each([
@@ -12,14 +16,24 @@ describe('Spain wall-clock time', () => {
 		expect(toSpainDateTime(new Date(iso))).toBe(spain.slice(0, 16));
 	});
 
-	it.each(['', '2021-10-10', '2021-02-30 10:00', '2021-10-10 24:00', 'yesterday', '10/10/2021 10:10'])(
-		'refuses %j',
-		(text) => expect(spainDateTimeToIso(text)).toBeNull(),
-	);
+	it.each([
+		'',
+		'2021-10-10',
+		'2021-02-30 10:00',
+		'2021-10-10 24:00',
+		'yesterday',
+		'10/10/2021 10:10',
+	])('refuses %j', (text) => expect(spainDateTimeToIso(text)).toBeNull());
 
 	it('reads a wall-clock time in any zone', () => {
-		expect(wallClockToDate('2030-07-01T13:10:00', 'UTC')?.toISOString()).toBe('2030-07-01T13:10:00.000Z');
-		expect(wallClockToDate('2030-01-15 09:00', 'America/New_York')?.toISOString()).toBe('2030-01-15T14:00:00.000Z');
-		expect(wallClockToDate('2030-01-15', 'Europe/Madrid')?.toISOString()).toBe('2030-01-14T23:00:00.000Z');
+		expect(wallClockToDate('2030-07-01T13:10:00', 'UTC')?.toISOString()).toBe(
+			'2030-07-01T13:10:00.000Z',
+		);
+		expect(wallClockToDate('2030-01-15 09:00', 'America/New_York')?.toISOString()).toBe(
+			'2030-01-15T14:00:00.000Z',
+		);
+		expect(wallClockToDate('2030-01-15', 'Europe/Madrid')?.toISOString()).toBe(
+			'2030-01-14T23:00:00.000Z',
+		);
 	});
 });

@@ -17,7 +17,11 @@ const FILE = { fileName: 'certificate.pdf' };
 /** The fake context, with a binary store that records what it was handed and reads streams chunk by chunk. */
 function storeSpy(http?: HttpHandler) {
 	const seen = { inputs: [] as string[], chunks: 0, bytes: 0 };
-	const { ctx, calls } = createExecuteContext({ parameters: {}, credentials: env.credentials, http });
+	const { ctx, calls } = createExecuteContext({
+		parameters: {},
+		credentials: env.credentials,
+		http,
+	});
 	ctx.helpers.prepareBinaryData = async (input: Buffer | Readable): Promise<IBinaryData> => {
 		seen.inputs.push(Buffer.isBuffer(input) ? 'buffer' : 'stream');
 		if (!Buffer.isBuffer(input)) {
@@ -33,7 +37,9 @@ function storeSpy(http?: HttpHandler) {
 
 async function certifiedContract() {
 	const { ctx } = storeSpy();
-	const sent = await lofirmoApiRequest.call(ctx, LOFIRMO_FUNCTIONS.sendContract, { Firmantes: [{ Nombre: 'Ana', Email: 'a@b.es' }] });
+	const sent = await lofirmoApiRequest.call(ctx, LOFIRMO_FUNCTIONS.sendContract, {
+		Firmantes: [{ Nombre: 'Ana', Email: 'a@b.es' }],
+	});
 	const Contratoid = String(sent.ContratoId);
 	await env.sb.certifyContract(Contratoid);
 	return { Contratoid, Reportid: String(sent.ReportId), Doc: 'CERTIFICADO' };
@@ -59,7 +65,9 @@ it('stops a long body that is not a PDF instead of storing all of it, and says w
 		headers: { 'content-type': 'text/html' },
 	});
 	const { ctx, seen } = storeSpy(http);
-	const error = await lofirmoDownloadPdf.call(ctx, LOFIRMO_FUNCTIONS.downloadContractPdf, {}, FILE).catch((e: unknown) => e);
+	const error = await lofirmoDownloadPdf
+		.call(ctx, LOFIRMO_FUNCTIONS.downloadContractPdf, {}, FILE)
+		.catch((e: unknown) => e);
 	expect(error).toBeInstanceOf(NodeApiError);
 	expect((error as NodeApiError).message).toBe('Lofirmo did not return a PDF file');
 	expect((error as NodeApiError).description).toMatch(/bytes of text\/html: xxxx/);
@@ -67,10 +75,19 @@ it('stops a long body that is not a PDF instead of storing all of it, and says w
 });
 
 it('calls a cut-off PDF incomplete even when its text has lines that look like key: value', async () => {
-	const cut = Buffer.from('%PDF-1.7\n<x:xmpmeta>\n  xmlns:dc="http://purl.org/dc/elements/1.1/"\nError: nothing\n', 'latin1');
-	const http: HttpHandler = async () => ({ statusCode: 200, body: Readable.from([cut]), headers: {} });
+	const cut = Buffer.from(
+		'%PDF-1.7\n<x:xmpmeta>\n  xmlns:dc="http://purl.org/dc/elements/1.1/"\nError: nothing\n',
+		'latin1',
+	);
+	const http: HttpHandler = async () => ({
+		statusCode: 200,
+		body: Readable.from([cut]),
+		headers: {},
+	});
 	const { ctx } = storeSpy(http);
-	const error = await lofirmoDownloadPdf.call(ctx, LOFIRMO_FUNCTIONS.downloadContractPdf, {}, FILE).catch((e: unknown) => e);
+	const error = await lofirmoDownloadPdf
+		.call(ctx, LOFIRMO_FUNCTIONS.downloadContractPdf, {}, FILE)
+		.catch((e: unknown) => e);
 	expect((error as NodeApiError).message).toMatch(/^The PDF from Lofirmo is incomplete/);
 });
 
@@ -81,7 +98,9 @@ it("says when n8n's binary store fails, and does not download again", async () =
 		if (!Buffer.isBuffer(input)) input.destroy();
 		throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
 	};
-	const error = await lofirmoDownloadPdf.call(ctx, LOFIRMO_FUNCTIONS.downloadContractPdf, body, FILE).catch((e: unknown) => e);
+	const error = await lofirmoDownloadPdf
+		.call(ctx, LOFIRMO_FUNCTIONS.downloadContractPdf, body, FILE)
+		.catch((e: unknown) => e);
 	expect((error as NodeApiError).message).toBe('The PDF could not be stored in n8n');
 	expect((error as NodeApiError).description).toMatch(/ENOSPC/);
 	expect(calls).toHaveLength(1);
@@ -96,13 +115,21 @@ it('reads the Lofirmo credential once for all the calls of a node run', async ()
 		return await getCredentials(type);
 	};
 	const run = new LofirmoRun(ctx);
-	for (let i = 0; i < 3; i++) await lofirmoApiRequest.call(ctx, LOFIRMO_FUNCTIONS.credits, {}, { run });
+	for (let i = 0; i < 3; i++)
+		await lofirmoApiRequest.call(ctx, LOFIRMO_FUNCTIONS.credits, {}, { run });
 	expect(reads).toBe(1);
 });
 
 it('asks n8n for the real time limits: 30 s for a JSON call, 5 min for a PDF', async () => {
 	const { ctx, calls } = storeSpy();
 	await lofirmoApiRequest.call(ctx, LOFIRMO_FUNCTIONS.credits);
-	await lofirmoDownloadPdf.call(ctx, LOFIRMO_FUNCTIONS.downloadContractPdf, await certifiedContract(), FILE);
-	expect(calls.map((call: { options: IHttpRequestOptions }) => call.options.timeout)).toEqual([30_000, 300_000]);
+	await lofirmoDownloadPdf.call(
+		ctx,
+		LOFIRMO_FUNCTIONS.downloadContractPdf,
+		await certifiedContract(),
+		FILE,
+	);
+	expect(calls.map((call: { options: IHttpRequestOptions }) => call.options.timeout)).toEqual([
+		30_000, 300_000,
+	]);
 });

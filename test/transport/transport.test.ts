@@ -18,20 +18,29 @@ import {
 import { LOFIRMO_FUNCTIONS } from '../../nodes/Lofirmo/actions/operations';
 import { isPdf } from '../helpers/pdf';
 import { MAX_TRIES } from '../helpers/promises';
-import { createExecuteContext, realHttp, type HttpHandler, type TestCredentials } from '../helpers/n8n-context';
+import {
+	createExecuteContext,
+	realHttp,
+	type HttpHandler,
+	type TestCredentials,
+} from '../helpers/n8n-context';
 import { useSandbox, USER } from '../helpers/sandbox';
 
 const env = useSandbox();
 
 function context(overrides: Partial<TestCredentials> = {}) {
-	return createExecuteContext({ parameters: {}, credentials: { ...env.credentials, ...overrides } }).ctx;
+	return createExecuteContext({ parameters: {}, credentials: { ...env.credentials, ...overrides } })
+		.ctx;
 }
 
 async function sendContract(): Promise<{ contractId: string; reportId: string }> {
 	const data = await lofirmoApiRequest.call(context(), LOFIRMO_FUNCTIONS.sendContract, {
 		Firmantes: [{ Nombre: 'Ana Test', Email: 'ana@example.com' }],
 	});
-	return { contractId: String(getField(data, 'ContratoId')), reportId: String(getField(data, 'ReportId')) };
+	return {
+		contractId: String(getField(data, 'ContratoId')),
+		reportId: String(getField(data, 'ReportId')),
+	};
 }
 
 async function failure(promise: Promise<unknown>): Promise<NodeApiError> {
@@ -46,7 +55,13 @@ async function failure(promise: Promise<unknown>): Promise<NodeApiError> {
 
 /** Everything an error could show a user or a log: message, description, and its serialised form. */
 function errorText(error: NodeApiError): string {
-	return [error.message, error.description, JSON.stringify(error), JSON.stringify(error.cause ?? null), String(error.stack)].join('\n');
+	return [
+		error.message,
+		error.description,
+		JSON.stringify(error),
+		JSON.stringify(error.cause ?? null),
+		String(error.stack),
+	].join('\n');
 }
 
 describe('JSON functions', () => {
@@ -61,13 +76,17 @@ describe('JSON functions', () => {
 
 	it('uses a path from the credential Path Overrides', async () => {
 		// the sandbox routes by function name, case-insensitively, under any prefix
-		const ctx = context({ pathOverrides: JSON.stringify({ credits: '/custom/prefix/getcreditos' }) });
+		const ctx = context({
+			pathOverrides: JSON.stringify({ credits: '/custom/prefix/getcreditos' }),
+		});
 		await lofirmoApiRequest.call(ctx, LOFIRMO_FUNCTIONS.credits);
 		expect(env.sb.requests[0].path).toBe('/custom/prefix/getcreditos');
 	});
 
 	it('turns a negative Res into a NodeApiError that shows the raw code, without retrying', async () => {
-		const error = await failure(lofirmoApiRequest.call(context(), LOFIRMO_FUNCTIONS.sendContract, { Firmantes: [] }));
+		const error = await failure(
+			lofirmoApiRequest.call(context(), LOFIRMO_FUNCTIONS.sendContract, { Firmantes: [] }),
+		);
 		const shown = env.sb.requests[0].res;
 		expect(Number(shown)).toBeLessThan(0);
 		expect(error.message).toContain(`Res ${shown}`);
@@ -81,7 +100,9 @@ describe('JSON functions', () => {
 	});
 
 	it('refuses wrong credentials once, with a clear message and no retry', async () => {
-		const error = await failure(lofirmoApiRequest.call(context({ apiToken: 'wrong-token' }), LOFIRMO_FUNCTIONS.credits));
+		const error = await failure(
+			lofirmoApiRequest.call(context({ apiToken: 'wrong-token' }), LOFIRMO_FUNCTIONS.credits),
+		);
 		expect(error.message).toMatch(/refused the API User or API Token/);
 		expect(error.httpCode).toBe('401');
 		expect(env.sb.requests).toHaveLength(1);
@@ -122,21 +143,44 @@ describe('retries', () => {
 		env.sb.addFault({ fn: 'credits', type: 'unauthorized', times: 5 });
 		const ctx = context();
 		const run = new LofirmoRun(ctx);
-		const first = await failure(lofirmoApiRequest.call(ctx, LOFIRMO_FUNCTIONS.credits, {}, { run }));
-		const second = await failure(lofirmoApiRequest.call(ctx, LOFIRMO_FUNCTIONS.contractStatus, { Contratoid: '1', Reportid: '2' }, { run }));
-		expect([first.message, second.message]).toEqual(['Lofirmo refused the API User or API Token', 'Lofirmo refused the API User or API Token']);
-		expect(second.description).toMatch(/^Lofirmo refused them for an earlier item of this run, so this one was not sent/);
+		const first = await failure(
+			lofirmoApiRequest.call(ctx, LOFIRMO_FUNCTIONS.credits, {}, { run }),
+		);
+		const second = await failure(
+			lofirmoApiRequest.call(
+				ctx,
+				LOFIRMO_FUNCTIONS.contractStatus,
+				{ Contratoid: '1', Reportid: '2' },
+				{ run },
+			),
+		);
+		expect([first.message, second.message]).toEqual([
+			'Lofirmo refused the API User or API Token',
+			'Lofirmo refused the API User or API Token',
+		]);
+		expect(second.description).toMatch(
+			/^Lofirmo refused them for an earlier item of this run, so this one was not sent/,
+		);
 		expect(env.sb.requests).toHaveLength(1);
 	});
 
 	it('repeats a send whose connection was refused: it never reached Lofirmo', async () => {
 		let tries = 0;
 		const refusedTwice = async (options: IHttpRequestOptions, credentials: TestCredentials) => {
-			if (++tries <= 2) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+			if (++tries <= 2)
+				throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {
+					code: 'ECONNREFUSED',
+				});
 			return await realHttp(options, credentials);
 		};
-		const { ctx } = createExecuteContext({ parameters: {}, credentials: env.credentials, http: refusedTwice });
-		const data = await lofirmoApiRequest.call(ctx, LOFIRMO_FUNCTIONS.sendContract, { Firmantes: [{ Nombre: 'Ana', Email: 'a@b.es' }] });
+		const { ctx } = createExecuteContext({
+			parameters: {},
+			credentials: env.credentials,
+			http: refusedTwice,
+		});
+		const data = await lofirmoApiRequest.call(ctx, LOFIRMO_FUNCTIONS.sendContract, {
+			Firmantes: [{ Nombre: 'Ana', Email: 'a@b.es' }],
+		});
 		expect(getField(data, 'ContratoId')).toBeTruthy();
 		expect(tries).toBe(3);
 		expect(env.sb.requests.filter((r) => r.fn === 'sendContract')).toHaveLength(1);
@@ -145,7 +189,9 @@ describe('retries', () => {
 	it('does not repeat a send after a 500: Lofirmo may have carried it out', async () => {
 		env.sb.addFault({ fn: 'sendContract', type: 'status', status: 500, times: 5 });
 		const error = await failure(
-			lofirmoApiRequest.call(context(), LOFIRMO_FUNCTIONS.sendContract, { Firmantes: [{ Nombre: 'Ana', Email: 'a@b.es' }] }),
+			lofirmoApiRequest.call(context(), LOFIRMO_FUNCTIONS.sendContract, {
+				Firmantes: [{ Nombre: 'Ana', Email: 'a@b.es' }],
+			}),
 		);
 		expect(error.message).toBe('Lofirmo may have received this request, but answered HTTP 500');
 		expect(env.sb.requests).toHaveLength(1);
@@ -159,18 +205,28 @@ describe('PDF functions', () => {
 	it('returns a certified contract as a verified PDF', async () => {
 		const { contractId, reportId } = await sendContract();
 		await env.sb.certifyContract(contractId);
-		const pdf = await lofirmoDownloadPdf.call(context(), LOFIRMO_FUNCTIONS.downloadContractPdf, {
-			Contratoid: contractId,
-			Reportid: reportId,
-			Doc: 'CERTIFICADO',
-		}, FILE);
+		const pdf = await lofirmoDownloadPdf.call(
+			context(),
+			LOFIRMO_FUNCTIONS.downloadContractPdf,
+			{
+				Contratoid: contractId,
+				Reportid: reportId,
+				Doc: 'CERTIFICADO',
+			},
+			FILE,
+		);
 		expect(isPdf(bytesOf(pdf))).toBe(true);
 	});
 
 	it('reports the API code when a JSON error comes instead of the PDF (not yet certified)', async () => {
 		const { contractId, reportId } = await sendContract();
 		const error = await failure(
-			lofirmoDownloadPdf.call(context(), LOFIRMO_FUNCTIONS.downloadContractPdf, { Contratoid: contractId, Reportid: reportId }, FILE),
+			lofirmoDownloadPdf.call(
+				context(),
+				LOFIRMO_FUNCTIONS.downloadContractPdf,
+				{ Contratoid: contractId, Reportid: reportId },
+				FILE,
+			),
 		);
 		expect(error.message).toMatch(/rejected the request \(Res -\d+\)/);
 	});
@@ -180,7 +236,12 @@ describe('PDF functions', () => {
 		await env.sb.certifyContract(contractId);
 		env.sb.addFault({ fn: 'downloadContractPdf', type: 'notpdf' });
 		const error = await failure(
-			lofirmoDownloadPdf.call(context(), LOFIRMO_FUNCTIONS.downloadContractPdf, { Contratoid: contractId, Reportid: reportId }, FILE),
+			lofirmoDownloadPdf.call(
+				context(),
+				LOFIRMO_FUNCTIONS.downloadContractPdf,
+				{ Contratoid: contractId, Reportid: reportId },
+				FILE,
+			),
 		);
 		expect(error.message).toMatch(/Res -\d+|did not return a PDF/);
 	});
@@ -191,7 +252,12 @@ describe('PDF functions', () => {
 		env.sb.addFault({ fn: 'downloadContractPdf', type: 'truncate-complete' });
 		const before = env.sb.requests.length;
 		const error = await failure(
-			lofirmoDownloadPdf.call(context(), LOFIRMO_FUNCTIONS.downloadContractPdf, { Contratoid: contractId, Reportid: reportId }, FILE),
+			lofirmoDownloadPdf.call(
+				context(),
+				LOFIRMO_FUNCTIONS.downloadContractPdf,
+				{ Contratoid: contractId, Reportid: reportId },
+				FILE,
+			),
 		);
 		expect(error.message).toMatch(/incomplete/);
 		expect(env.sb.requests.length - before).toBe(1);
@@ -201,10 +267,15 @@ describe('PDF functions', () => {
 		const { contractId, reportId } = await sendContract();
 		await env.sb.certifyContract(contractId);
 		env.sb.addFault({ fn: 'downloadContractPdf', type: 'truncate' });
-		const pdf = await lofirmoDownloadPdf.call(context(), LOFIRMO_FUNCTIONS.downloadContractPdf, {
-			Contratoid: contractId,
-			Reportid: reportId,
-		}, FILE);
+		const pdf = await lofirmoDownloadPdf.call(
+			context(),
+			LOFIRMO_FUNCTIONS.downloadContractPdf,
+			{
+				Contratoid: contractId,
+				Reportid: reportId,
+			},
+			FILE,
+		);
 		expect(isPdf(bytesOf(pdf))).toBe(true);
 		expect(env.sb.requests.filter((r) => r.fn === 'downloadContractPdf')).toHaveLength(2);
 	});
@@ -214,17 +285,38 @@ describe('PDF functions', () => {
 	const pdfBody = '%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n';
 	it.each([
 		['a complete PDF is stored', pdfBody, 'stored'],
-		['a PDF with 1,000 bytes after its %%EOF (the marker still in its last KiB) is stored', `${pdfBody}${' '.repeat(1000)}`, 'stored'],
-		['a PDF with 1,100 bytes after its %%EOF is refused as incomplete', `${pdfBody}${' '.repeat(1100)}`, /incomplete/],
+		[
+			'a PDF with 1,000 bytes after its %%EOF (the marker still in its last KiB) is stored',
+			`${pdfBody}${' '.repeat(1000)}`,
+			'stored',
+		],
+		[
+			'a PDF with 1,100 bytes after its %%EOF is refused as incomplete',
+			`${pdfBody}${' '.repeat(1100)}`,
+			/incomplete/,
+		],
 		['the first 20 bytes of a PDF are refused as incomplete', pdfBody.slice(0, 20), /incomplete/],
 		['a PDF without %%EOF is refused as incomplete', pdfBody.replace('%%EOF', ''), /incomplete/],
-		['%%EOF without the %PDF- header is refused as not a PDF', pdfBody.replace('%PDF-', '%PDX-'), /did not return a PDF/],
+		[
+			'%%EOF without the %PDF- header is refused as not a PDF',
+			pdfBody.replace('%PDF-', '%PDX-'),
+			/did not return a PDF/,
+		],
 		['a JSON error is refused with its Res code', '[{"Res":"-6"}]', /Res -6/],
 		['an empty body is refused as not a PDF', '', /did not return a PDF/],
 	])('the PDF check: %s', async (_title, body, outcome) => {
-		const http: HttpHandler = async () => ({ statusCode: 200, body: Readable.from([Buffer.from(body, 'latin1')]), headers: {} });
+		const http: HttpHandler = async () => ({
+			statusCode: 200,
+			body: Readable.from([Buffer.from(body, 'latin1')]),
+			headers: {},
+		});
 		const { ctx } = createExecuteContext({ parameters: {}, credentials: env.credentials, http });
-		const download = lofirmoDownloadPdf.call(ctx, LOFIRMO_FUNCTIONS.downloadContractPdf, { Contratoid: '1', Reportid: '2' }, FILE);
+		const download = lofirmoDownloadPdf.call(
+			ctx,
+			LOFIRMO_FUNCTIONS.downloadContractPdf,
+			{ Contratoid: '1', Reportid: '2' },
+			FILE,
+		);
 		if (outcome === 'stored') expect(bytesOf(await download).toString('latin1')).toBe(body);
 		else expect((await failure(download)).message).toMatch(outcome);
 	});
@@ -241,7 +333,9 @@ describe('secrets', () => {
 		['a negative Res', { type: 'negative', res: '-9' }],
 	])('keeps the token out of the error for %s', async (_name, fault) => {
 		env.sb.addFault({ fn: 'credits', ...fault });
-		const error = await failure(lofirmoApiRequest.call(context({ apiToken: token }), LOFIRMO_FUNCTIONS.credits));
+		const error = await failure(
+			lofirmoApiRequest.call(context({ apiToken: token }), LOFIRMO_FUNCTIONS.credits),
+		);
 		const text = errorText(error);
 		expect(text).not.toContain(token);
 		expect(text).not.toContain(basic);
@@ -249,7 +343,10 @@ describe('secrets', () => {
 
 	it('keeps the token out of a connection-refused error', async () => {
 		const error = await failure(
-			lofirmoApiRequest.call(context({ apiToken: token, baseUrl: 'http://127.0.0.1:9' }), LOFIRMO_FUNCTIONS.credits),
+			lofirmoApiRequest.call(
+				context({ apiToken: token, baseUrl: 'http://127.0.0.1:9' }),
+				LOFIRMO_FUNCTIONS.credits,
+			),
 		);
 		expect(error.message).toContain('Could not reach Lofirmo');
 		const text = errorText(error);
@@ -276,9 +373,10 @@ describe('helpers', () => {
 	it('resolves paths from overrides given as JSON text or object, ignoring junk', () => {
 		expect(resolvePath(LOFIRMO_FUNCTIONS.credits, undefined)).toBe('/GetCreditos');
 		expect(resolvePath(LOFIRMO_FUNCTIONS.credits, '{"credits":"Creditos"}')).toBe('/Creditos');
-		expect(resolvePath(LOFIRMO_FUNCTIONS.credits, { credits: '/x/GetCreditos' })).toBe('/x/GetCreditos');
+		expect(resolvePath(LOFIRMO_FUNCTIONS.credits, { credits: '/x/GetCreditos' })).toBe(
+			'/x/GetCreditos',
+		);
 		expect(resolvePath(LOFIRMO_FUNCTIONS.credits, 'not json')).toBe('/GetCreditos');
 		expect(resolvePath(LOFIRMO_FUNCTIONS.sendContract, '{"credits":"/c"}')).toBe('/EnviarContrato');
 	});
-
 });

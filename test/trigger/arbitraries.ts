@@ -9,11 +9,19 @@ import { CONTRACT_REPORT, IDENTITY_REPORT } from './fixtures';
 
 /** defineProperty, not assignment: a "__proto__" key must be a plain key, as JSON.parse makes it. */
 export function setOwn(target: Record<string, unknown>, name: string, value: unknown) {
-	Object.defineProperty(target, name, { value, enumerable: true, configurable: true, writable: true });
+	Object.defineProperty(target, name, {
+		value,
+		enumerable: true,
+		configurable: true,
+		writable: true,
+	});
 }
 
 /** A leaf, or arrays (up to 3 entries) and objects (up to 4 keys) of such values, 3 levels deep at most. */
-export function nestedValue(key: fc.Arbitrary<string>, leaf: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
+export function nestedValue(
+	key: fc.Arbitrary<string>,
+	leaf: fc.Arbitrary<unknown>,
+): fc.Arbitrary<unknown> {
 	return fc.letrec((tie) => ({
 		value: fc.oneof({ maxDepth: 3 }, leaf, fc.array(tie('value'), { maxLength: 3 }), tie('object')),
 		object: fc.dictionary(key, tie('value'), { maxKeys: 4 }),
@@ -37,22 +45,31 @@ export interface MutatedReportOptions {
 	recaseInherited?: boolean;
 }
 
-type Mutation = { op: 'delete' | 'recase'; key: string } | { op: 'set' | 'encode'; key: string; value: unknown };
+type Mutation =
+	{ op: 'delete' | 'recase'; key: string } | { op: 'set' | 'encode'; key: string; value: unknown };
 
 /** A vendor example with up to 6 mutations: fields deleted, replaced, re-cased, added (and encoded, if asked). */
-export function mutatedReport(options: MutatedReportOptions): fc.Arbitrary<Record<string, unknown>> {
+export function mutatedReport(
+	options: MutatedReportOptions,
+): fc.Arbitrary<Record<string, unknown>> {
 	const { key, value, encode } = options;
 	const mutation: Array<fc.Arbitrary<Mutation>> = [
 		fc.record({ op: fc.constant('delete' as const), key }),
 		fc.record({ op: fc.constant('set' as const), key, value }),
 		fc.record({ op: fc.constant('recase' as const), key }),
 	];
-	if (encode) mutation.push(fc.record({ op: fc.constant('encode' as const), key: fc.constantFrom(...encode), value }));
+	if (encode)
+		mutation.push(
+			fc.record({ op: fc.constant('encode' as const), key: fc.constantFrom(...encode), value }),
+		);
 	const has = (report: Record<string, unknown>, name: string) =>
 		options.recaseInherited ? name in report : Object.prototype.hasOwnProperty.call(report, name);
 
 	return fc
-		.tuple(fc.constantFrom(CONTRACT_REPORT, IDENTITY_REPORT), fc.array(fc.oneof(...mutation), { maxLength: 6 }))
+		.tuple(
+			fc.constantFrom(CONTRACT_REPORT, IDENTITY_REPORT),
+			fc.array(fc.oneof(...mutation), { maxLength: 6 }),
+		)
 		.map(([example, mutations]) => {
 			const report: Record<string, unknown> = JSON.parse(JSON.stringify(example));
 			for (const m of mutations) {

@@ -37,11 +37,17 @@ describe('with the sandbox, over real HTTP', () => {
 	afterAll(async () => sb.stop());
 
 	async function api(fn: 'sendContract' | 'sendIdentity', body: IDataObject): Promise<IDataObject> {
-		return await lofirmoApiRequest.call(createExecuteContext({ parameters: {}, credentials: credentials() }).ctx, LOFIRMO_FUNCTIONS[fn], body);
+		return await lofirmoApiRequest.call(
+			createExecuteContext({ parameters: {}, credentials: credentials() }).ctx,
+			LOFIRMO_FUNCTIONS[fn],
+			body,
+		);
 	}
 
 	async function signedContract(): Promise<{ contractId: string; reportId: string }> {
-		const sent = await api('sendContract', { Firmantes: [{ Nombre: 'Ana Test', Email: 'ana@example.com' }] });
+		const sent = await api('sendContract', {
+			Firmantes: [{ Nombre: 'Ana Test', Email: 'ana@example.com' }],
+		});
 		const contractId = String(getField(sent, 'ContratoId'));
 		await sb.certifyContract(contractId);
 		return { contractId, reportId: String(getField(sent, 'ReportId')) };
@@ -82,7 +88,9 @@ describe('with the sandbox, over real HTTP', () => {
 			credentials: { lofirmoApi: credentials() },
 		});
 		expect(item.json).toMatchObject({ contractId: 'NO-SUCH-CONTRACT', status: '1014' });
-		expect(item.json.downloadError).toEqual(expect.stringContaining('Lofirmo rejected the request'));
+		expect(item.json.downloadError).toEqual(
+			expect.stringContaining('Lofirmo rejected the request'),
+		);
 		expect(item.binary).toBeUndefined();
 	});
 
@@ -92,7 +100,9 @@ describe('with the sandbox, over real HTTP', () => {
 			parameters: DOWNLOAD,
 			credentials: { lofirmoApi: { ...credentials(), apiToken: 'wrong-token' } },
 		});
-		expect(item.json.downloadError).toEqual(expect.stringContaining('refused the API User or API Token'));
+		expect(item.json.downloadError).toEqual(
+			expect.stringContaining('refused the API User or API Token'),
+		);
 		expect(String(item.json.downloadError)).not.toContain('wrong-token');
 		expect(item.binary).toBeUndefined();
 	});
@@ -105,7 +115,10 @@ describe('without reaching Lofirmo', () => {
 	beforeEach(() => noHttp.mockClear());
 
 	it('downloads nothing for a status that has no certificate', async () => {
-		const { item, httpCalls } = await emitted(CONTRACT_REPORT, { parameters: DOWNLOAD, http: noHttp });
+		const { item, httpCalls } = await emitted(CONTRACT_REPORT, {
+			parameters: DOWNLOAD,
+			http: noHttp,
+		});
 		expect(httpCalls).toEqual([]);
 		expect(item.json).not.toHaveProperty('downloadError');
 		expect(item.binary).toBeUndefined();

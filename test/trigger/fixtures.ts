@@ -59,16 +59,21 @@ export function without(fields: Readonly<Fields>, key: string): Fields {
 
 /** Form fields as a sender makes them: text as is, anything else JSON-encoded (the vendor's rule for forms). */
 function formText(fields: object): string {
-	const pairs = Object.entries(fields).map(
-		([key, value]): [string, string] => [key, typeof value === 'string' ? value : String(JSON.stringify(value))],
-	);
+	const pairs = Object.entries(fields).map(([key, value]): [string, string] => [
+		key,
+		typeof value === 'string' ? value : String(JSON.stringify(value)),
+	]);
 	return new URLSearchParams(pairs).toString();
 }
 
 export const deliveries = {
 	json: (fields: object): Delivery => {
 		const text = JSON.stringify(fields);
-		return { headers: { 'content-type': 'application/json' }, body: JSON.parse(text), rawBody: Buffer.from(text) };
+		return {
+			headers: { 'content-type': 'application/json' },
+			body: JSON.parse(text),
+			rawBody: Buffer.from(text),
+		};
 	},
 	form: (fields: object): Delivery => {
 		const text = formText(fields);

@@ -54,12 +54,21 @@ export interface WebhookResult {
 	logs: LogEntry[];
 }
 
-const NO_API_CREDENTIALS: TestCredentials = { apiUser: '', apiToken: '', baseUrl: 'http://127.0.0.1:9' };
+const NO_API_CREDENTIALS: TestCredentials = {
+	apiUser: '',
+	apiToken: '',
+	baseUrl: 'http://127.0.0.1:9',
+};
 
-export async function callWebhook(Trigger: new () => INodeType, call: WebhookCall = {}): Promise<WebhookResult> {
+export async function callWebhook(
+	Trigger: new () => INodeType,
+	call: WebhookCall = {},
+): Promise<WebhookResult> {
 	const trigger = new Trigger();
 	const { description } = trigger;
-	const defaults = Object.fromEntries(description.properties.map((property) => [property.name, property.default]));
+	const defaults = Object.fromEntries(
+		description.properties.map((property) => [property.name, property.default]),
+	);
 	const parameters = { ...defaults, ...call.parameters } as INodeParameters;
 	const node: INode = {
 		id: '1',
@@ -71,7 +80,12 @@ export async function callWebhook(Trigger: new () => INodeType, call: WebhookCal
 	};
 
 	const apiCredentials = call.credentials?.lofirmoApi ?? NO_API_CREDENTIALS;
-	const shared = createExecuteContext({ parameters: {}, credentials: apiCredentials, http: call.http, node });
+	const shared = createExecuteContext({
+		parameters: {},
+		credentials: apiCredentials,
+		http: call.http,
+		node,
+	});
 	const { entries, logger } = recordingLogger();
 	const response: RecordedResponse = { headers: {} };
 	const res = {
@@ -109,7 +123,9 @@ export async function callWebhook(Trigger: new () => INodeType, call: WebhookCal
 			return { ...found };
 		}) as never,
 	};
-	const context = call.plain ? (functions as unknown as IWebhookFunctions) : mock<IWebhookFunctions>(functions);
+	const context = call.plain
+		? (functions as unknown as IWebhookFunctions)
+		: mock<IWebhookFunctions>(functions);
 
 	const responseData = await trigger.webhook!.call(context);
 	return {

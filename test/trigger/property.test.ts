@@ -17,10 +17,36 @@ const EVENTS = ['contractStatusChanged', 'identityVerificationStatusChanged', 'u
 const DANGEROUS_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'];
 const HUGE = 'Ñ'.repeat(100_000);
 
-const key = fc.oneof(fc.string(), fc.constantFrom(...DANGEROUS_KEYS), fc.constantFrom(...Object.keys(IDENTITY_REPORT)));
+const key = fc.oneof(
+	fc.string(),
+	fc.constantFrom(...DANGEROUS_KEYS),
+	fc.constantFrom(...Object.keys(IDENTITY_REPORT)),
+);
 const leaf = fc.oneof(
-	{ arbitrary: fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.json()), weight: 30 },
-	{ arbitrary: fc.constantFrom('', '{', '{"a":', '[1,2', 'null', '2021-02-30 10:10', '1014', '5100'), weight: 10 },
+	{
+		arbitrary: fc.oneof(
+			fc.string(),
+			fc.integer(),
+			fc.double(),
+			fc.boolean(),
+			fc.constant(null),
+			fc.json(),
+		),
+		weight: 30,
+	},
+	{
+		arbitrary: fc.constantFrom(
+			'',
+			'{',
+			'{"a":',
+			'[1,2',
+			'null',
+			'2021-02-30 10:10',
+			'1014',
+			'5100',
+		),
+		weight: 10,
+	},
 	// rare, or the run gets slow: each one is copied, encoded and parsed several times
 	{ arbitrary: fc.constant(HUGE), weight: 1 },
 );
@@ -35,11 +61,23 @@ const anyReport = fc.oneof(
 
 /** A delivery of a report, or a raw body of any shape at all. */
 const delivery: fc.Arbitrary<Delivery> = fc.oneof(
-	fc.tuple(fc.constantFrom(...Object.values(deliveries)), anyReport).map(([deliver, report]) => deliver(report)),
+	fc
+		.tuple(fc.constantFrom(...Object.values(deliveries)), anyReport)
+		.map(([deliver, report]) => deliver(report)),
 	fc.record({
-		headers: fc.record({ 'content-type': fc.constantFrom('application/json', 'text/plain', 'multipart/form-data', 'x/y') }),
+		headers: fc.record({
+			'content-type': fc.constantFrom(
+				'application/json',
+				'text/plain',
+				'multipart/form-data',
+				'x/y',
+			),
+		}),
 		body: fc.oneof(value, fc.string(), fc.constant(undefined)),
-		rawBody: fc.option(fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)), { nil: undefined }),
+		rawBody: fc.option(
+			fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)),
+			{ nil: undefined },
+		),
 	}),
 );
 

@@ -47,13 +47,22 @@ const IDENTITY_OUTPUT = {
 	access: { Fecha: '2021-09-04 19:37:21', IP: '85.10.20.221', Puerto: '11892' },
 	position: {
 		Direccion: 'C. de las calles, 8B, 28333 Madrid, Spain',
-		Coordenadas: { Longitud: '-1.6592592', Latitud: '4.4577993', Altura: 75.70229058041491, Precision: 15.265999794006348 },
+		Coordenadas: {
+			Longitud: '-1.6592592',
+			Latitud: '4.4577993',
+			Altura: 75.70229058041491,
+			Precision: 15.265999794006348,
+		},
 	},
 	device: { browser: 'Chrome 92.0.4515.131', SysOp: 'Android 11', displayResolution: '360 x 800' },
 	result: expect.objectContaining({
 		Resultado: 93.957847595214844,
 		DNISolicitadoCoincide: 'N/A',
-		DNI: expect.objectContaining({ Edad: 66, FechaNacimiento: '18/12/1955', Nombre: 'APARICIO GARCIA,RAFAEL' }),
+		DNI: expect.objectContaining({
+			Edad: 66,
+			FechaNacimiento: '18/12/1955',
+			Nombre: 'APARICIO GARCIA,RAFAEL',
+		}),
 		ParecidoPersonaDNI: 93.957847595214844,
 		PruebaDeVida: 'Si',
 	}),
@@ -84,7 +93,12 @@ describe('node description', () => {
 	it('listens on one POST path and lets n8n answer as soon as the report is received', () => {
 		// responseData '' makes n8n answer with webhookResponse ({ received: true }), checked in a real n8n 1.x and 2.x
 		expect(description.webhooks).toEqual([
-			expect.objectContaining({ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '' }),
+			expect.objectContaining({
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				responseData: '',
+			}),
 		]);
 		expect(description.inputs).toEqual([]);
 	});
@@ -101,8 +115,14 @@ describe('node description', () => {
 
 	it('asks for each credential only when its option is on', () => {
 		expect(description.credentials).toEqual([
-			expect.objectContaining({ name: 'lofirmoWebhookApi', displayOptions: { show: { authentication: ['basicAuth'] } } }),
-			expect.objectContaining({ name: 'lofirmoApi', displayOptions: { show: { downloadPdf: [true] } } }),
+			expect.objectContaining({
+				name: 'lofirmoWebhookApi',
+				displayOptions: { show: { authentication: ['basicAuth'] } },
+			}),
+			expect.objectContaining({
+				name: 'lofirmoApi',
+				displayOptions: { show: { downloadPdf: [true] } },
+			}),
 		]);
 	});
 
@@ -116,9 +136,14 @@ describe('node description', () => {
 
 	it('tests the Basic auth credential for a user and a password', async () => {
 		const test = new LofirmoTrigger().methods.credentialTest.lofirmoWebhookApiTest;
-		const run = (data: ICredentialDataDecryptedObject) => test.call({} as never, { id: '1', name: 'c', type: 'lofirmoWebhookApi', data });
-		await expect(run({ user: 'lofirmo', password: 's3cret' })).resolves.toMatchObject({ status: 'OK' });
-		await expect(run({ user: 'lofirmo', password: '' })).resolves.toMatchObject({ status: 'Error' });
+		const run = (data: ICredentialDataDecryptedObject) =>
+			test.call({} as never, { id: '1', name: 'c', type: 'lofirmoWebhookApi', data });
+		await expect(run({ user: 'lofirmo', password: 's3cret' })).resolves.toMatchObject({
+			status: 'OK',
+		});
+		await expect(run({ user: 'lofirmo', password: '' })).resolves.toMatchObject({
+			status: 'Error',
+		});
 	});
 });
 
@@ -141,8 +166,13 @@ describe('output fields', () => {
 	});
 
 	it('converts winter dates with the winter offset', async () => {
-		const json = await emittedOne(deliveries.json({ ...CONTRACT_REPORT, FechaFirma: '2021-12-24 09:30' }));
-		expect(json).toMatchObject({ signedAt: '2021-12-24 09:30', signedAtIso: '2021-12-24T08:30:00.000Z' });
+		const json = await emittedOne(
+			deliveries.json({ ...CONTRACT_REPORT, FechaFirma: '2021-12-24 09:30' }),
+		);
+		expect(json).toMatchObject({
+			signedAt: '2021-12-24 09:30',
+			signedAtIso: '2021-12-24T08:30:00.000Z',
+		});
 	});
 
 	it('reads keys in any case, as the vendor API does', async () => {
@@ -156,15 +186,30 @@ describe('output fields', () => {
 				NUMFIMADOS: '3',
 			}),
 		);
-		expect(json).toMatchObject({ event: 'contractStatusChanged', contractId: 'ABC-1', reportId: '7', status: '1014' });
+		expect(json).toMatchObject({
+			event: 'contractStatusChanged',
+			contractId: 'ABC-1',
+			reportId: '7',
+			status: '1014',
+		});
 		expect(json).toMatchObject({ signers: 3, signed: 3, statusLabel: 'Signed and certified' });
 	});
 
 	it('keeps a number or date that does not parse as sent, and says why', async () => {
 		const json = await emittedOne(
-			deliveries.json({ ...CONTRACT_REPORT, NumFirmantes: 'dos', FechaEnvio: '10/10/2021', TipoFirma: '' }),
+			deliveries.json({
+				...CONTRACT_REPORT,
+				NumFirmantes: 'dos',
+				FechaEnvio: '10/10/2021',
+				TipoFirma: '',
+			}),
 		);
-		expect(json).toMatchObject({ signers: 'dos', sentAt: '10/10/2021', sentAtIso: null, signatureType: null });
+		expect(json).toMatchObject({
+			signers: 'dos',
+			sentAt: '10/10/2021',
+			sentAtIso: null,
+			signatureType: null,
+		});
 		expect(json.parseErrors).toEqual([
 			{ field: 'FechaEnvio', error: expect.stringContaining('Not a date') },
 			{ field: 'NumFirmantes', error: expect.stringContaining('Not a whole number') },
@@ -173,9 +218,18 @@ describe('output fields', () => {
 
 	it('emits a report whose nested JSON is malformed, the field kept as sent and listed in parseErrors', async () => {
 		const json = await emittedOne(
-			deliveries.form({ ...IDENTITY_REPORT, Result: '{"Resultado": 93.9,', Posicion: 'not json', Acceso: '' }),
+			deliveries.form({
+				...IDENTITY_REPORT,
+				Result: '{"Resultado": 93.9,',
+				Posicion: 'not json',
+				Acceso: '',
+			}),
 		);
-		expect(json).toMatchObject({ result: '{"Resultado": 93.9,', position: 'not json', access: null });
+		expect(json).toMatchObject({
+			result: '{"Resultado": 93.9,',
+			position: 'not json',
+			access: null,
+		});
 		expect(json.device).toEqual(IDENTITY_OUTPUT.device);
 		expect(json.parseErrors).toEqual([
 			{ field: 'Posicion', error: expect.stringContaining('Not valid JSON') },
@@ -184,7 +238,9 @@ describe('output fields', () => {
 	});
 
 	it('emits a report of an unknown service, flagged', async () => {
-		const json = await emittedOne(deliveries.json({ Servicio: 'FIRMA_BIOMETRICA', Resultado: '42', Otro: 'x' }));
+		const json = await emittedOne(
+			deliveries.json({ Servicio: 'FIRMA_BIOMETRICA', Resultado: '42', Otro: 'x' }),
+		);
 		expect(json).toEqual({
 			event: 'unknown',
 			service: 'FIRMA_BIOMETRICA',
@@ -201,7 +257,12 @@ describe('output fields', () => {
 		expect(noService.parseErrors).toEqual([{ field: 'Servicio', error: 'Missing' }]);
 
 		const bare = await emittedOne(deliveries.json({ Servicio: 'CONTRATACION' }));
-		expect(bare).toMatchObject({ event: 'contractStatusChanged', contractId: null, status: null, verificationUrl: null });
+		expect(bare).toMatchObject({
+			event: 'contractStatusChanged',
+			contractId: null,
+			status: null,
+			verificationUrl: null,
+		});
 		expect(bare.parseErrors).toEqual([
 			{ field: 'ContratoID', error: 'Missing' },
 			{ field: 'Resultado', error: 'Missing' },
@@ -209,7 +270,10 @@ describe('output fields', () => {
 	});
 
 	it('emits a body that is neither JSON nor a form with its text and a parse error', async () => {
-		const json = await emittedOne({ headers: { 'content-type': 'text/plain' }, body: 'Servicio CONTRATACION ok' });
+		const json = await emittedOne({
+			headers: { 'content-type': 'text/plain' },
+			body: 'Servicio CONTRATACION ok',
+		});
 		expect(json).toMatchObject({ event: 'unknown', raw: 'Servicio CONTRATACION ok' });
 		expect(json.parseErrors).toEqual([
 			{ field: 'body', error: 'The body is neither JSON nor form data' },
@@ -240,13 +304,17 @@ describe('filters', () => {
 
 	it('passes only the chosen status codes, listed or typed', async () => {
 		const listed = { statusCodes: ['1014'] };
-		await emittedOne(deliveries.json({ ...CONTRACT_REPORT, Resultado: '1014' }), { parameters: listed });
+		await emittedOne(deliveries.json({ ...CONTRACT_REPORT, Resultado: '1014' }), {
+			parameters: listed,
+		});
 		await expectIgnored(deliveries.json(CONTRACT_REPORT), 'filtered', { parameters: listed });
 
 		const typed = { statusCodes: ['5100'], otherStatusCodes: ' 11, 5001 ' };
 		await emittedOne(deliveries.json(CONTRACT_REPORT), { parameters: typed });
 		await emittedOne(deliveries.json(IDENTITY_REPORT), { parameters: typed });
-		await expectIgnored(deliveries.json({ ...IDENTITY_REPORT, Estado: '5002' }), 'filtered', { parameters: typed });
+		await expectIgnored(deliveries.json({ ...IDENTITY_REPORT, Estado: '5002' }), 'filtered', {
+			parameters: typed,
+		});
 	});
 
 	it('never filters out what it cannot classify: unknown service, missing status', async () => {
@@ -254,8 +322,13 @@ describe('filters', () => {
 		await emittedOne(deliveries.json({ Servicio: 'OTRO', Estado: '1' }), { parameters });
 		await emittedOne(deliveries.json({ Estado: '1' }), { parameters });
 		await emittedOne(deliveries.json(without(IDENTITY_REPORT, 'Estado')), { parameters });
-		const blank = await emittedOne(deliveries.json({ ...IDENTITY_REPORT, Estado: ' ' }), { parameters });
-		expect(blank).toMatchObject({ status: null, parseErrors: [{ field: 'Estado', error: 'Empty' }] });
+		const blank = await emittedOne(deliveries.json({ ...IDENTITY_REPORT, Estado: ' ' }), {
+			parameters,
+		});
+		expect(blank).toMatchObject({
+			status: null,
+			parseErrors: [{ field: 'Estado', error: 'Empty' }],
+		});
 	});
 });
 
@@ -264,11 +337,17 @@ describe('Basic auth', () => {
 	const parameters = { authentication: 'basicAuth' };
 	const withAuth = (authorization?: string): Delivery => {
 		const delivery = deliveries.json(CONTRACT_REPORT);
-		return { ...delivery, headers: { ...delivery.headers, ...(authorization ? { authorization } : {}) } };
+		return {
+			...delivery,
+			headers: { ...delivery.headers, ...(authorization ? { authorization } : {}) },
+		};
 	};
 
 	it('accepts the right user and password', async () => {
-		await emittedOne(withAuth(basicAuthHeader('lofirmo', 'pa:ss wörd')), { parameters, credentials });
+		await emittedOne(withAuth(basicAuthHeader('lofirmo', 'pa:ss wörd')), {
+			parameters,
+			credentials,
+		});
 	});
 
 	it.each([
@@ -278,7 +357,10 @@ describe('Basic auth', () => {
 		['another scheme', 'Bearer pa:ss wörd'],
 		['a header that is not base64 user:password', 'Basic bm9jb2xvbg=='],
 	])('refuses %s with 401 and emits nothing', async (_case, authorization) => {
-		const { responseData, response, items } = await send(withAuth(authorization), { parameters, credentials });
+		const { responseData, response, items } = await send(withAuth(authorization), {
+			parameters,
+			credentials,
+		});
 		expect(responseData).toEqual({ noWebhookResponse: true });
 		expect(items).toEqual([]);
 		expect(response.statusCode).toBe(401);

@@ -25,7 +25,11 @@ export interface Operation {
 	readonly apiFunction: LofirmoFunction;
 	/** Its fields, shown when it is picked (the resource's index.ts adds that condition). */
 	readonly properties: LofirmoProperties;
-	execute(this: IExecuteFunctions, itemIndex: number, run: LofirmoRun): Promise<INodeExecutionData[]>;
+	execute(
+		this: IExecuteFunctions,
+		itemIndex: number,
+		run: LofirmoRun,
+	): Promise<INodeExecutionData[]>;
 }
 
 export interface Resource {

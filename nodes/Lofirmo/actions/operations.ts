@@ -6,9 +6,15 @@ import * as identityVerification from './identityVerification';
 import type { Operation, Resource } from './operation';
 
 /** In the order the editor lists them (by name). */
-export const resources: readonly Resource[] = [account.resource, contract.resource, identityVerification.resource];
+export const resources: readonly Resource[] = [
+	account.resource,
+	contract.resource,
+	identityVerification.resource,
+];
 
-export const operations: readonly Operation[] = resources.flatMap((resource) => resource.operations);
+export const operations: readonly Operation[] = resources.flatMap(
+	(resource) => resource.operations,
+);
 
 /** Every Lofirmo function the action node calls, by its Path Overrides key (the trigger calls only the downloads). */
 export const LOFIRMO_FUNCTIONS: Readonly<Record<string, LofirmoFunction>> = Object.fromEntries(

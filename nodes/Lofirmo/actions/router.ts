@@ -22,9 +22,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const runItem = async (itemIndex: number): Promise<INodeExecutionData[]> => {
 		try {
 			if (!handler) {
-				throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported for "${resource}"`, {
-					itemIndex,
-				});
+				throw new NodeOperationError(
+					this.getNode(),
+					`The operation "${operation}" is not supported for "${resource}"`,
+					{
+						itemIndex,
+					},
+				);
 			}
 			const results = await handler.execute.call(this, itemIndex, run);
 			return results.map((result) => ({ ...result, pairedItem: { item: itemIndex } }));
@@ -39,7 +43,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const returnData: INodeExecutionData[] = [];
 	for (let start = 0; start < items.length; start += batching.size) {
 		if (start > 0 && batching.intervalMs > 0) await sleep(batching.intervalMs);
-		const batch = Array.from({ length: Math.min(batching.size, items.length - start) }, (_, i) => start + i);
+		const batch = Array.from(
+			{ length: Math.min(batching.size, items.length - start) },
+			(_, i) => start + i,
+		);
 		// every item of a batch is answered before the first failure (in item order) stops the node
 		const settled = await Promise.allSettled(batch.map(runItem));
 		for (const outcome of settled) {
@@ -51,7 +58,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 }
 
 /** Our own errors already carry the item and a description; anything else is wrapped so n8n shows it properly. */
-function asNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+function asNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeOperationError(node, error as Error, { itemIndex });
 }

@@ -9,7 +9,9 @@ import { optionsField } from './common/batching';
 import { operations, resources } from './operations';
 
 // The canvas shows what the node does ("Send a contract for signature"), not the internal operation value.
-const actionByOperation = Object.fromEntries(operations.map(({ option }) => [option.value, option.action]));
+const actionByOperation = Object.fromEntries(
+	operations.map(({ option }) => [option.value, option.action]),
+);
 
 export const subtitle = `={{ ${JSON.stringify(actionByOperation)}[$parameter["operation"]] }}`;
 

@@ -7,7 +7,13 @@ const DEFAULT_PROPERTY = 'data';
 export function binaryPropertyField(
 	wording: Pick<INodeProperties, 'displayName' | 'description'> & Partial<INodeProperties>,
 ): INodeProperties {
-	return { name: 'binaryPropertyName', type: 'string', required: true, default: DEFAULT_PROPERTY, ...wording };
+	return {
+		name: 'binaryPropertyName',
+		type: 'string',
+		required: true,
+		default: DEFAULT_PROPERTY,
+		...wording,
+	};
 }
 
 /** The property name the user gave; an empty one (e.g. an expression that gave nothing) is the default. */

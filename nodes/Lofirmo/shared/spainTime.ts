@@ -32,7 +32,9 @@ function wallClockIn(zone: string, instant: Date): WallClock {
 		});
 		formatters.set(zone, formatter);
 	}
-	const parts = Object.fromEntries(formatter.formatToParts(instant).map((part) => [part.type, Number(part.value)]));
+	const parts = Object.fromEntries(
+		formatter.formatToParts(instant).map((part) => [part.type, Number(part.value)]),
+	);
 	return {
 		year: parts.year,
 		month: parts.month,
@@ -64,7 +66,13 @@ export function wallClockToDate(text: string, zone: string): Date | null {
 	const [year, month, day, hour, minute, second] = match.slice(1, 7).map((v) => Number(v ?? 0));
 	const naive = Date.UTC(year, month - 1, day, hour, minute, second);
 	const check = new Date(naive);
-	if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
+	if (
+		check.getUTCMonth() !== month - 1 ||
+		check.getUTCDate() !== day ||
+		hour > 23 ||
+		minute > 59 ||
+		second > 59
+	) {
 		return null;
 	}
 	// find the zone's offset at the guessed instant, then correct once more around summer-time changes

@@ -10,7 +10,10 @@ import { rejectedError, type ErrorPlace } from './errors';
 import type { LofirmoContext } from './run';
 
 /** Node's Readable, named through n8n's own helper types: community nodes may not import `stream`. */
-export type NodeReadable = Exclude<Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0], Buffer>;
+export type NodeReadable = Exclude<
+	Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0],
+	Buffer
+>;
 
 /** An HTTP answer of any status: its body whole (JSON calls), or as a stream (PDF calls). */
 export interface Answer {
@@ -24,7 +27,11 @@ export interface Answer {
 export const HEAD_BYTES = 64 * 1024;
 
 /** What n8n's HTTP helper returned (`returnFullResponse`), as an Answer. */
-export function toAnswer(response: { statusCode: number; body: unknown; headers?: IDataObject }): Answer {
+export function toAnswer(response: {
+	statusCode: number;
+	body: unknown;
+	headers?: IDataObject;
+}): Answer {
 	const stream = isStream(response.body) ? response.body : undefined;
 	return {
 		statusCode: response.statusCode,
@@ -39,7 +46,10 @@ export function toAnswer(response: { statusCode: number; body: unknown; headers?
  * (what it sends when `Resp` is not understood) so its `Res` can still be reported.
  */
 export function parseApiAnswer(body: Buffer): IDataObject | undefined {
-	const text = body.toString('utf8').replace(/^\uFEFF/, '').trim();
+	const text = body
+		.toString('utf8')
+		.replace(/^\uFEFF/, '')
+		.trim();
 	if (text === '') return undefined;
 	try {
 		const parsed: unknown = JSON.parse(text);
@@ -99,18 +109,26 @@ export async function readSome(stream: NodeReadable, limit = HEAD_BYTES): Promis
 export function describeBody(body: Buffer): string {
 	const data = parseApiAnswer(body);
 	const res = data ? getField(data, 'Res') : undefined;
-	return res !== undefined ? `Result code ${String(res)}. Body: ${preview(body)}` : `Body: ${preview(body)}`;
+	return res !== undefined
+		? `Result code ${String(res)}. Body: ${preview(body)}`
+		: `Body: ${preview(body)}`;
 }
 
 /** The first 200 bytes of a body as printable text. */
 export function preview(body: Buffer): string {
 	if (body.length === 0) return '(empty)';
-	const text = body.subarray(0, 200).toString('utf8').replace(/[^\x20-\x7E\u00A0-\u024F]+/g, ' ').trim();
+	const text = body
+		.subarray(0, 200)
+		.toString('utf8')
+		.replace(/[^\x20-\x7E\u00A0-\u024F]+/g, ' ')
+		.trim();
 	return body.length > 200 ? `${text}…` : text;
 }
 
 function isStream(body: unknown): body is NodeReadable {
-	return typeof body === 'object' && body !== null && typeof (body as NodeReadable).pipe === 'function';
+	return (
+		typeof body === 'object' && body !== null && typeof (body as NodeReadable).pipe === 'function'
+	);
 }
 
 function toBuffer(body: unknown): Buffer {

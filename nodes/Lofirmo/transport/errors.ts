@@ -20,7 +20,12 @@ export interface ErrorPlace {
 	itemIndex?: number;
 }
 
-export function apiError(ctx: LofirmoContext, fn: LofirmoFunction, place: ErrorPlace, parts: ErrorParts): NodeApiError {
+export function apiError(
+	ctx: LofirmoContext,
+	fn: LofirmoFunction,
+	place: ErrorPlace,
+	parts: ErrorParts,
+): NodeApiError {
 	const response: JsonObject = { message: parts.message, function: fn.key };
 	if (parts.resultCode !== undefined) response.res = parts.resultCode;
 	return new NodeApiError(ctx.getNode(), response, {
@@ -32,18 +37,30 @@ export function apiError(ctx: LofirmoContext, fn: LofirmoFunction, place: ErrorP
 }
 
 /** Lofirmo refused the credential now (`httpCode`), or for an earlier item of the run (no code). */
-export function refusedError(ctx: LofirmoContext, fn: LofirmoFunction, place: ErrorPlace, httpCode: number | undefined) {
+export function refusedError(
+	ctx: LofirmoContext,
+	fn: LofirmoFunction,
+	place: ErrorPlace,
+	httpCode: number | undefined,
+) {
 	return apiError(ctx, fn, place, {
 		message: 'Lofirmo refused the API User or API Token',
 		description:
-			(httpCode === undefined ? 'Lofirmo refused them for an earlier item of this run, so this one was not sent. ' : '') +
+			(httpCode === undefined
+				? 'Lofirmo refused them for an earlier item of this run, so this one was not sent. '
+				: '') +
 			'Check the API User and API Token in the Lofirmo credential (Your Data → Configure Account in the Lofirmo panel). The request was not repeated: Lofirmo may block accounts that keep sending wrong credentials.',
 		httpCode,
 	});
 }
 
 /** A call that changes something failed in a way that leaves open whether Lofirmo carried it out. */
-export function mayHaveArrivedError(ctx: LofirmoContext, fn: LofirmoFunction, place: ErrorPlace, failure: ErrorParts) {
+export function mayHaveArrivedError(
+	ctx: LofirmoContext,
+	fn: LofirmoFunction,
+	place: ErrorPlace,
+	failure: ErrorParts,
+) {
 	return apiError(ctx, fn, place, {
 		...failure,
 		message:
@@ -66,7 +83,9 @@ export function finalError(
 		...failure,
 		description:
 			failure.description +
-			(failure.transient ? ` (tried ${attempts} times)` : ' (not retried: it would fail the same way)'),
+			(failure.transient
+				? ` (tried ${attempts} times)`
+				: ' (not retried: it would fail the same way)'),
 	});
 }
 
@@ -88,7 +107,13 @@ export function rejectedError(
 }
 
 /** A failure that is neither the API's answer nor the network's, e.g. n8n could not store the file. */
-export function unexpectedError(ctx: LofirmoContext, fn: LofirmoFunction, place: ErrorPlace, error: unknown, url: string | undefined) {
+export function unexpectedError(
+	ctx: LofirmoContext,
+	fn: LofirmoFunction,
+	place: ErrorPlace,
+	error: unknown,
+	url: string | undefined,
+) {
 	return apiError(ctx, fn, place, {
 		message: `The answer to ${url ?? fn.key} could not be processed`,
 		description: safeMessage(error),

@@ -30,7 +30,9 @@ export type Failure = ErrorParts & { transient: boolean; neverArrived: boolean }
 export async function describeFailure(outcome: Outcome, url: string): Promise<Failure> {
 	if ('answer' in outcome) {
 		const { statusCode } = outcome.answer;
-		const body = outcome.answer.stream ? await readSome(outcome.answer.stream) : outcome.answer.body;
+		const body = outcome.answer.stream
+			? await readSome(outcome.answer.stream)
+			: outcome.answer.body;
 		return {
 			transient: statusCode >= 500,
 			neverArrived: statusCode === NEVER_PROCESSED_STATUS,
@@ -55,7 +57,7 @@ export async function describeFailure(outcome: Outcome, url: string): Promise<Fa
  */
 export function networkCode(error: unknown): string | undefined {
 	const chain: Array<{ code?: unknown; message?: unknown }> = [];
-	for (let current: unknown = error; current && typeof current === 'object' && chain.length < 5; ) {
+	for (let current: unknown = error; current && typeof current === 'object' && chain.length < 5;) {
 		chain.push(current as { code?: unknown; message?: unknown });
 		current = (current as { cause?: unknown }).cause;
 	}
@@ -63,7 +65,9 @@ export function networkCode(error: unknown): string | undefined {
 		// system codes (ECONNRESET, EAI_AGAIN), not axios' own ERR_* ones
 		if (typeof code !== 'string' || !/^E(?!RR_)[A-Z_]+$/.test(code)) continue;
 		// axios reports its own timeout as ECONNABORTED "timeout of … exceeded"
-		return code === 'ECONNABORTED' && typeof message === 'string' && /timeout/i.test(message) ? 'ETIMEDOUT' : code;
+		return code === 'ECONNABORTED' && typeof message === 'string' && /timeout/i.test(message)
+			? 'ETIMEDOUT'
+			: code;
 	}
 	for (const { message } of chain) {
 		if (typeof message !== 'string') continue;

@@ -35,7 +35,9 @@ export async function lofirmoDownloadPdf(
 		let binary: IBinaryData;
 		try {
 			binary = await this.helpers.prepareBinaryData(
-				response.stream ? response.stream.map((chunk: Buffer) => probe.see(chunk)) : probe.see(response.body),
+				response.stream
+					? response.stream.map((chunk: Buffer) => probe.see(chunk))
+					: probe.see(response.body),
 				options.fileName,
 				'application/pdf',
 			);
@@ -56,7 +58,8 @@ export async function lofirmoDownloadPdf(
 		if (probe.isPdf()) return { binary: binary!, fileSize: probe.bytes };
 
 		// a cut-off PDF is not an error answer, whatever text it holds
-		const data = probe.head.length > 0 && !probe.truncated() ? parseApiAnswer(probe.head) : undefined;
+		const data =
+			probe.head.length > 0 && !probe.truncated() ? parseApiAnswer(probe.head) : undefined;
 		if (data !== undefined) assertSuccess(this, fn, data, options, response.statusCode);
 		throw apiError(this, fn, options, {
 			message: probe.truncated()

@@ -10,7 +10,14 @@ import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { assertSuccess, parseApiAnswer, preview, toAnswer, type Answer } from './answer';
 import { DEFAULT_BASE_URL, type LofirmoFunction } from './endpoints';
-import { apiError, finalError, mayHaveArrivedError, refusedError, unexpectedError, type ErrorPlace } from './errors';
+import {
+	apiError,
+	finalError,
+	mayHaveArrivedError,
+	refusedError,
+	unexpectedError,
+	type ErrorPlace,
+} from './errors';
 import { describeFailure, networkCode, type Outcome } from './failures';
 import { CREDENTIAL_TYPE, LofirmoRun, type LofirmoContext } from './run';
 
@@ -87,7 +94,9 @@ export async function send<T>(
 					return await accept(answer);
 				} catch (error) {
 					if (error instanceof NodeApiError || networkCode(error) === undefined) {
-						throw error instanceof NodeApiError ? error : unexpectedError(ctx, fn, options, error, request.url);
+						throw error instanceof NodeApiError
+							? error
+							: unexpectedError(ctx, fn, options, error, request.url);
 					}
 					outcome = { error };
 				}
@@ -98,8 +107,10 @@ export async function send<T>(
 			}
 		}
 		const failure = await describeFailure(outcome, `${request.baseURL}${request.url}`);
-		if (failure.transient && fn.changes && !failure.neverArrived) throw mayHaveArrivedError(ctx, fn, options, failure);
-		if (!failure.transient || attempt >= MAX_ATTEMPTS) throw finalError(ctx, fn, options, failure, attempt);
+		if (failure.transient && fn.changes && !failure.neverArrived)
+			throw mayHaveArrivedError(ctx, fn, options, failure);
+		if (!failure.transient || attempt >= MAX_ATTEMPTS)
+			throw finalError(ctx, fn, options, failure, attempt);
 		await sleep(BACKOFF_MS[attempt - 1] ?? BACKOFF_MS[BACKOFF_MS.length - 1]);
 		// the caller stopped waiting (the trigger's time limit): no further try
 		if (options.abortSignal?.aborted) throw apiError(ctx, fn, options, failure);
@@ -109,7 +120,11 @@ export async function send<T>(
 /** One try: an HTTP answer of any status, or the error that kept it from coming. */
 async function attemptOnce(ctx: LofirmoContext, request: IHttpRequestOptions): Promise<Outcome> {
 	try {
-		return { answer: toAnswer(await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, request)) };
+		return {
+			answer: toAnswer(
+				await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, request),
+			),
+		};
 	} catch (error) {
 		return { error };
 	}

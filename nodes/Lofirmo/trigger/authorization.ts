@@ -30,7 +30,10 @@ export async function checkBasicAuth(this: IWebhookFunctions): Promise<void> {
 	const password = expected?.password;
 	if (typeof user !== 'string' || typeof password !== 'string' || user === '' || password === '') {
 		// the node is misconfigured, not the caller: a 5xx makes Lofirmo see the failure instead of losing the report
-		throw new TriggerAuthorizationError(500, 'The Lofirmo Trigger has no user and password set for Basic Auth');
+		throw new TriggerAuthorizationError(
+			500,
+			'The Lofirmo Trigger has no user and password set for Basic Auth',
+		);
 	}
 	if (!basicAuthMatches(this.getHeaderData().authorization, { user, password })) {
 		throw new TriggerAuthorizationError(401, 'Authorization is required');
@@ -41,7 +44,9 @@ export async function checkBasicAuth(this: IWebhookFunctions): Promise<void> {
 export function writeRefusal(this: IWebhookFunctions, error: TriggerAuthorizationError): void {
 	const response = this.getResponseObject();
 	response.writeHead(error.responseCode, {
-		...(error.responseCode === 401 ? { 'WWW-Authenticate': `Basic realm="${REALM}", charset="UTF-8"` } : {}),
+		...(error.responseCode === 401
+			? { 'WWW-Authenticate': `Basic realm="${REALM}", charset="UTF-8"` }
+			: {}),
 		'Content-Type': 'text/plain; charset=utf-8',
 	});
 	response.end(error.message);

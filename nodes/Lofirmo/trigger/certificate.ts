@@ -22,7 +22,10 @@ function certificateDownload(report: Report): PdfDownload | { error: string } | 
 		const contractId = idText(report.contractId);
 		const reportId = idText(report.reportId);
 		if (!contractId || !reportId) {
-			return { error: 'The report has no ContratoID or no ReportID, so its certified PDF cannot be downloaded' };
+			return {
+				error:
+					'The report has no ContratoID or no ReportID, so its certified PDF cannot be downloaded',
+			};
 		}
 		return contractPdf({ contractId, reportId }, 'CERTIFICADO');
 	}
@@ -72,5 +75,7 @@ function idText(value: unknown): string {
 function describe(error: unknown): string {
 	if (!(error instanceof Error)) return String(error);
 	const description = (error as { description?: unknown }).description;
-	return typeof description === 'string' && description !== '' ? `${error.message}: ${description}` : error.message;
+	return typeof description === 'string' && description !== ''
+		? `${error.message}: ${description}`
+		: error.message;
 }

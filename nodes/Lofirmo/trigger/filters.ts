@@ -13,9 +13,15 @@ export interface ReportFilter {
 }
 
 /** The filter from the node's parameters: events picked, status codes picked and typed (comma-separated). */
-export function reportFilter(events: unknown, pickedCodes: unknown, typedCodes: unknown): ReportFilter {
+export function reportFilter(
+	events: unknown,
+	pickedCodes: unknown,
+	typedCodes: unknown,
+): ReportFilter {
 	const typed = typeof typedCodes === 'string' ? typedCodes.split(/[\s,;]+/) : [];
-	const codes = [...list(pickedCodes), ...typed].map((code) => code.trim()).filter((code) => code !== '');
+	const codes = [...list(pickedCodes), ...typed]
+		.map((code) => code.trim())
+		.filter((code) => code !== '');
 	return { events: list(events), statuses: new Set(codes) };
 }
 

@@ -33,13 +33,18 @@ const BODY = 'body';
 
 export function readPayload(body: unknown, contentType: unknown, rawBody?: unknown): Payload {
 	let value = body;
-	if (mediaType(contentType) === 'multipart/form-data' && isPlainObject(value) && isPlainObject(value.data)) {
+	if (
+		mediaType(contentType) === 'multipart/form-data' &&
+		isPlainObject(value) &&
+		isPlainObject(value.data)
+	) {
 		value = value.data;
 	}
 	// n8n leaves bodies of types it does not parse on `rawBody`; the parsed body is then empty. A text body in which
 	// n8n's decoding replaced bytes (U+FFFD) is read again from its bytes, so none is lost
 	const bytes = asBytes(rawBody);
-	if (bytes && (isEmpty(value) || (typeof value === 'string' && value.includes('\uFFFD')))) value = bytes;
+	if (bytes && (isEmpty(value) || (typeof value === 'string' && value.includes('\uFFFD'))))
+		value = bytes;
 	return limitDepth(fromValue(value, true), bytes);
 }
 
@@ -55,7 +60,9 @@ function fromValue(value: unknown, textAllowed: boolean): Payload {
 	if (textAllowed && value instanceof Uint8Array) {
 		const { text, error } = decode(value);
 		const payload = fromText(text);
-		return error ? { ...payload, parseErrors: [{ field: BODY, error }, ...payload.parseErrors] } : payload;
+		return error
+			? { ...payload, parseErrors: [{ field: BODY, error }, ...payload.parseErrors] }
+			: payload;
 	}
 	if (isEmpty(value)) return unparsed(null, 'The request had no body');
 	return unparsed(value as RawPayload, 'The body is not a set of fields');
@@ -96,7 +103,9 @@ function limitDepth(payload: Payload, bytes: Uint8Array | undefined): Payload {
 	if (!nestedDeeperThan(payload.raw)) return payload;
 	const error = `Nested more than ${MAX_NESTING} levels deep, so it was left out${bytes ? ' (raw holds the body as sent)' : ''}`;
 	const deep = Object.keys(payload.fields).filter((key) => nestedDeeperThan(payload.fields[key]));
-	const fields = Object.fromEntries(Object.entries(payload.fields).filter(([key]) => !deep.includes(key)));
+	const fields = Object.fromEntries(
+		Object.entries(payload.fields).filter(([key]) => !deep.includes(key)),
+	);
 	return {
 		fields,
 		raw: bytes ? decode(bytes).text : null,
@@ -134,7 +143,12 @@ function mediaType(contentType: unknown): string {
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		!Array.isArray(value) &&
+		!(value instanceof Uint8Array)
+	);
 }
 
 function isEmpty(value: unknown): boolean {

@@ -7,7 +7,11 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { contractStatusLabel, contractVerificationUrl, identityStatusLabel } from '../shared/status';
+import {
+	contractStatusLabel,
+	contractVerificationUrl,
+	identityStatusLabel,
+} from '../shared/status';
 import { getField } from '../shared/fields';
 import { MAX_NESTING, nestedDeeperThan } from '../shared/nesting';
 import { spainDateTimeToIso } from '../shared/spainTime';
@@ -77,7 +81,8 @@ class FieldReader {
 		const value = this.text(key);
 		if (value === null || value.trim() === '') return [value, null];
 		const iso = spainDateTimeToIso(value);
-		if (iso === null) this.fail(key, `Not a date in the form YYYY-MM-DD HH:MM: "${preview(value)}"`);
+		if (iso === null)
+			this.fail(key, `Not a date in the form YYYY-MM-DD HH:MM: "${preview(value)}"`);
 		return [value, iso];
 	}
 
@@ -136,7 +141,9 @@ function contractReport(read: FieldReader, service: string | null, payload: Payl
 		signedAtIso,
 		signers: read.integer('NumFirmantes'),
 		// "NumFimados" (sic) is the vendor's spelling; the correct one is accepted too, should they ever fix it
-		signed: read.integer(getField(payload.fields, 'NumFimados') === undefined ? 'NumFirmados' : 'NumFimados'),
+		signed: read.integer(
+			getField(payload.fields, 'NumFimados') === undefined ? 'NumFirmados' : 'NumFimados',
+		),
 		reference: read.text('Referencia'),
 		signatureType: read.integer('TipoFirma'),
 		verificationUrl: contractId?.trim() ? contractVerificationUrl(contractId.trim()) : null,
@@ -177,7 +184,9 @@ function identityReport(read: FieldReader, service: string | null, payload: Payl
 /** A report of a service this node does not know (or with no `Servicio`): emitted, flagged, never dropped. */
 function unknownReport(read: FieldReader, service: string | null, payload: Payload): Report {
 	if (service !== null) read.fail('Servicio', `Unknown service "${preview(service)}"`);
-	const statusKey = ['Resultado', 'Estado'].find((key) => getField(payload.fields, key) !== undefined);
+	const statusKey = ['Resultado', 'Estado'].find(
+		(key) => getField(payload.fields, key) !== undefined,
+	);
 	return {
 		event: UNKNOWN_EVENT,
 		service,

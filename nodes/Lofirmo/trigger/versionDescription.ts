@@ -34,12 +34,14 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'Basic Auth',
 				value: 'basicAuth',
-				description: 'Lofirmo must send the user and password of the credential; other calls get HTTP 401',
+				description:
+					'Lofirmo must send the user and password of the credential; other calls get HTTP 401',
 			},
 			{ name: 'None', value: 'none', description: 'Anyone who knows the URL can post reports' },
 		],
 		default: 'none',
-		description: 'Whether the URL accepts only calls with the user and password set in the Lofirmo panel',
+		description:
+			'Whether the URL accepts only calls with the user and password set in the Lofirmo panel',
 	},
 	{
 		displayName: 'Events',
@@ -67,7 +69,10 @@ export const properties: INodeProperties[] = [
 		type: 'multiOptions',
 		options: [
 			{ name: `${CONTRACT_CERTIFIED} - Contract Signed and Certified`, value: CONTRACT_CERTIFIED },
-			{ name: `${IDENTITY_CERTIFIED} - Identity Verified, Certificate Ready`, value: IDENTITY_CERTIFIED },
+			{
+				name: `${IDENTITY_CERTIFIED} - Identity Verified, Certificate Ready`,
+				value: IDENTITY_CERTIFIED,
+			},
 		],
 		default: [],
 		description:

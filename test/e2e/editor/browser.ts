@@ -9,7 +9,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import {
+	chromium,
+	type Browser,
+	type BrowserContext,
+	type Locator,
+	type Page,
+} from 'playwright-core';
 
 import { REPO_ROOT } from '../../../scripts/n8n-harness';
 
@@ -38,7 +44,12 @@ export async function launchChromium(): Promise<Browser> {
 				'or point CHROMIUM_PATH at another Chromium.',
 		);
 	}
-	return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, timeout: 30_000 });
+	return chromium.launch({
+		executablePath: CHROMIUM_PATH,
+		args: CHROMIUM_ARGS,
+		headless: true,
+		timeout: 30_000,
+	});
 }
 
 export interface BrowserEvent {
@@ -70,7 +81,11 @@ export class BrowserWatch {
 		await this.context.route(
 			(url) => url.origin !== local && url.protocol !== 'data:' && url.protocol !== 'blob:',
 			async (route) => {
-				this.push({ kind: 'blocked', text: `${route.request().method()} ${route.request().url()}`, url: route.request().url() });
+				this.push({
+					kind: 'blocked',
+					text: `${route.request().method()} ${route.request().url()}`,
+					url: route.request().url(),
+				});
 				await route.abort('blockedbyclient');
 			},
 		);
@@ -84,19 +99,35 @@ export class BrowserWatch {
 			const loc = msg.location();
 			this.push({ kind: 'console', text: `[${msg.type()}] ${msg.text()}`, url: loc?.url });
 		});
-		page.on('pageerror', (error) => this.push({ kind: 'pageerror', text: `${error.name}: ${error.message}` }));
+		page.on('pageerror', (error) =>
+			this.push({ kind: 'pageerror', text: `${error.name}: ${error.message}` }),
+		);
 		page.on('requestfailed', (req) => {
 			const failure = req.failure()?.errorText ?? 'failed';
 			// our own route aborts are recorded as 'blocked' already
 			if (failure.includes('ERR_BLOCKED_BY_CLIENT')) return;
-			this.push({ kind: 'requestfailed', text: `${req.method()} ${req.url()} ${failure}`, url: req.url() });
+			this.push({
+				kind: 'requestfailed',
+				text: `${req.method()} ${req.url()} ${failure}`,
+				url: req.url(),
+			});
 		});
 		page.on('response', (res) => {
 			const url = res.url();
 			if (this.watchUrl.test(url)) {
-				this.watched.push({ url, status: res.status(), contentType: res.headers()['content-type'] ?? '' });
+				this.watched.push({
+					url,
+					status: res.status(),
+					contentType: res.headers()['content-type'] ?? '',
+				});
 			}
-			if (res.status() >= 400) this.push({ kind: 'response', text: `${res.status()} ${res.request().method()} ${url}`, url, status: res.status() });
+			if (res.status() >= 400)
+				this.push({
+					kind: 'response',
+					text: `${res.status()} ${res.request().method()} ${url}`,
+					url,
+					status: res.status(),
+				});
 		});
 	}
 
@@ -118,7 +149,9 @@ export class BrowserWatch {
 	}
 
 	format(events: BrowserEvent[] = this.events): string {
-		return events.map((e) => `${String(e.at).padStart(6)} ms ${e.kind.padEnd(13)} ${e.text.slice(0, 400)}`).join('\n');
+		return events
+			.map((e) => `${String(e.at).padStart(6)} ms ${e.kind.padEnd(13)} ${e.text.slice(0, 400)}`)
+			.join('\n');
 	}
 }
 
@@ -136,7 +169,12 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Screenshot + DOM + browser log of a failed step, under test-output/editor/. Never throws. */
-export async function saveFailure(page: Page | undefined, name: string, watch?: BrowserWatch, error?: unknown): Promise<string[]> {
+export async function saveFailure(
+	page: Page | undefined,
+	name: string,
+	watch?: BrowserWatch,
+	error?: unknown,
+): Promise<string[]> {
 	const dir = ensureDir(FAILURE_DIR);
 	const base = path.join(dir, `failure-${name}`);
 	const saved: string[] = [];
@@ -152,7 +190,9 @@ export async function saveFailure(page: Page | undefined, name: string, watch?: 
 		await attempt(`${base}.png`, async () => {
 			await page.screenshot({ path: `${base}.png`, timeout: 10_000 });
 		});
-		await attempt(`${base}.html`, async () => fs.writeFileSync(`${base}.html`, await page.content()));
+		await attempt(`${base}.html`, async () =>
+			fs.writeFileSync(`${base}.html`, await page.content()),
+		);
 	}
 	await attempt(`${base}.log`, async () =>
 		fs.writeFileSync(
@@ -174,7 +214,12 @@ export const timings: Array<{ name: string; ms: number; ok: boolean }> = [];
 /**
  * Runs one step of the check; on failure saves the artefacts (see saveFailure) and rethrows with their paths.
  */
-export async function step<T>(page: Page | undefined, name: string, watch: BrowserWatch | undefined, fn: () => Promise<T>): Promise<T> {
+export async function step<T>(
+	page: Page | undefined,
+	name: string,
+	watch: BrowserWatch | undefined,
+	fn: () => Promise<T>,
+): Promise<T> {
 	const t0 = Date.now();
 	try {
 		const result = await fn();
@@ -182,18 +227,28 @@ export async function step<T>(page: Page | undefined, name: string, watch: Brows
 		return result;
 	} catch (error) {
 		timings.push({ name, ms: Date.now() - t0, ok: false });
-		const saved = await saveFailure(page, name.replace(/[^a-z0-9]+/gi, '-').toLowerCase(), watch, error);
+		const saved = await saveFailure(
+			page,
+			name.replace(/[^a-z0-9]+/gi, '-').toLowerCase(),
+			watch,
+			error,
+		);
 		const message = error instanceof Error ? error.message : String(error);
 		const wrapped = new Error(
 			`step "${name}" failed: ${message}\nsaved: ${saved.map((f) => path.relative(REPO_ROOT, f)).join(', ') || 'nothing'}`,
 		);
-		if (error instanceof Error && error.stack) wrapped.stack = `${wrapped.message}\n--- original ---\n${error.stack}`;
+		if (error instanceof Error && error.stack)
+			wrapped.stack = `${wrapped.message}\n--- original ---\n${error.stack}`;
 		throw wrapped;
 	}
 }
 
 /** Polls `probe` until it returns true (bounded); the last value goes into the error. */
-export async function waitUntil(what: string, probe: () => Promise<boolean | string>, timeoutMs = 10_000): Promise<void> {
+export async function waitUntil(
+	what: string,
+	probe: () => Promise<boolean | string>,
+	timeoutMs = 10_000,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	let last: boolean | string = false;
 	for (;;) {
@@ -203,13 +258,20 @@ export async function waitUntil(what: string, probe: () => Promise<boolean | str
 			last = error instanceof Error ? error.message : String(error);
 		}
 		if (last === true) return;
-		if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${typeof last === 'string' ? ` (last: ${last})` : ''}`);
+		if (Date.now() >= deadline)
+			throw new Error(
+				`timed out after ${timeoutMs} ms waiting for ${what}${typeof last === 'string' ? ` (last: ${last})` : ''}`,
+			);
 		await new Promise((r) => setTimeout(r, 150));
 	}
 }
 
 /** Waits until an input (e.g. n8n's select) shows `expected` as its value. */
-export async function waitForValue(input: Locator, expected: string, timeoutMs = 10_000): Promise<void> {
+export async function waitForValue(
+	input: Locator,
+	expected: string,
+	timeoutMs = 10_000,
+): Promise<void> {
 	await waitUntil(
 		`value "${expected}" in ${input.toString()}`,
 		async () => {
@@ -221,13 +283,19 @@ export async function waitForValue(input: Locator, expected: string, timeoutMs =
 }
 
 /** Waits until the element's visible text contains every one of `texts`. */
-export async function waitForTexts(locator: Locator, texts: string[], timeoutMs = 10_000): Promise<void> {
+export async function waitForTexts(
+	locator: Locator,
+	texts: string[],
+	timeoutMs = 10_000,
+): Promise<void> {
 	await waitUntil(
 		`${JSON.stringify(texts)} in ${locator.toString()}`,
 		async () => {
 			const text = normalise(await locator.innerText({ timeout: 2_000 }));
 			const missing = texts.filter((t) => !text.includes(normalise(t)));
-			return missing.length === 0 || `missing ${JSON.stringify(missing)} in "${text.slice(0, 300)}"`;
+			return (
+				missing.length === 0 || `missing ${JSON.stringify(missing)} in "${text.slice(0, 300)}"`
+			);
 		},
 		timeoutMs,
 	);
@@ -238,9 +306,15 @@ export function normalise(text: string): string {
 }
 
 /** True when the <img> has finished loading and decoded to a non-empty image. */
-export async function imageLoaded(img: Locator): Promise<{ src: string; loaded: boolean; width: number }> {
+export async function imageLoaded(
+	img: Locator,
+): Promise<{ src: string; loaded: boolean; width: number }> {
 	return img.evaluate((el) => {
 		const image = el as unknown as { src: string; complete: boolean; naturalWidth: number };
-		return { src: image.src, loaded: image.complete && image.naturalWidth > 0, width: image.naturalWidth };
+		return {
+			src: image.src,
+			loaded: image.complete && image.naturalWidth > 0,
+			width: image.naturalWidth,
+		};
 	});
 }

@@ -90,9 +90,13 @@ async function dismissOne(modal: Locator): Promise<void> {
 /** Closes any onboarding/survey modal now and, through Playwright's locator handler, whenever one shows up. */
 export async function installOnboardingHandler(page: Page): Promise<void> {
 	// visible ones only: n8n keeps some of these modals hidden in the DOM all the time
-	await page.addLocatorHandler(page.locator(ONBOARDING_MODALS).filter({ visible: true }).first(), (modal) => dismissOne(modal), {
-		noWaitAfter: true,
-	});
+	await page.addLocatorHandler(
+		page.locator(ONBOARDING_MODALS).filter({ visible: true }).first(),
+		(modal) => dismissOne(modal),
+		{
+			noWaitAfter: true,
+		},
+	);
 }
 
 export async function dismissOnboarding(page: Page): Promise<void> {
@@ -105,7 +109,11 @@ export async function dismissOnboarding(page: Page): Promise<void> {
 }
 
 /** Signs in through n8n's own sign-in form. */
-export async function signIn(page: Page, baseUrl: string, owner: { email: string; password: string }): Promise<void> {
+export async function signIn(
+	page: Page,
+	baseUrl: string,
+	owner: { email: string; password: string },
+): Promise<void> {
 	await page.goto(`${baseUrl}/signin`, { waitUntil: 'domcontentloaded' });
 	await page.locator(SEL.signIn.email).fill(owner.email);
 	await page.locator(SEL.signIn.password).fill(owner.password);
@@ -125,14 +133,20 @@ export async function openNewWorkflow(page: Page, baseUrl: string): Promise<void
 /** A creator entry by its exact visible name. */
 export function creatorItem(creator: Locator, name: string): Locator {
 	const exact = new RegExp(`^\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
-	return creator.locator(SEL.creatorItem).filter({ has: creator.page().locator(SEL.creatorItemName, { hasText: exact }) });
+	return creator
+		.locator(SEL.creatorItem)
+		.filter({ has: creator.page().locator(SEL.creatorItemName, { hasText: exact }) });
 }
 
 /**
  * Opens the node creator (the canvas "+"), searches `search` and opens the app entry `appName`;
  * returns the creator panel, then showing that app's triggers and actions.
  */
-export async function openAppInCreator(page: Page, search: string, appName: string): Promise<Locator> {
+export async function openAppInCreator(
+	page: Page,
+	search: string,
+	appName: string,
+): Promise<Locator> {
 	const plus = page.locator(SEL.canvasPlus);
 	if (await plus.isVisible()) await plus.click();
 	else await page.locator(SEL.nodeCreatorPlus).click();
@@ -148,7 +162,11 @@ export async function openAppInCreator(page: Page, search: string, appName: stri
 }
 
 /** Clicks a trigger or action of the open app, expanding its section ("Triggers"/"Actions") if collapsed. */
-export async function pickFromApp(creator: Locator, section: 'Triggers' | 'Actions', name: string): Promise<void> {
+export async function pickFromApp(
+	creator: Locator,
+	section: 'Triggers' | 'Actions',
+	name: string,
+): Promise<void> {
 	const item = creatorItem(creator, name).first();
 	// a short look first: clicking an already expanded section would collapse it
 	const shown = await item
@@ -156,7 +174,11 @@ export async function pickFromApp(creator: Locator, section: 'Triggers' | 'Actio
 		.then(() => true)
 		.catch(() => false);
 	if (!shown) {
-		await creator.locator(SEL.creatorCategory).filter({ hasText: new RegExp(`^\\s*${section}\\b`) }).first().click();
+		await creator
+			.locator(SEL.creatorCategory)
+			.filter({ hasText: new RegExp(`^\\s*${section}\\b`) })
+			.first()
+			.click();
 	}
 	await item.waitFor({ state: 'visible', timeout: 10_000 });
 	await item.click();
@@ -194,7 +216,9 @@ export function canvasNode(page: Page, name: string): Locator {
 }
 
 /** Expands the trigger's "Webhook URLs" section and returns { test, production } URLs as the panel shows them. */
-export async function webhookUrls(ndv: Locator): Promise<{ test: string; production: string; method: string }> {
+export async function webhookUrls(
+	ndv: Locator,
+): Promise<{ test: string; production: string; method: string }> {
 	const section = ndv.locator(SEL.webhooks);
 	await section.waitFor({ state: 'visible' });
 	const tabs = section.locator(SEL.webhookTestTab);

@@ -17,7 +17,11 @@ type Parameters = Record<string, unknown>;
 /** The sandbox account's credits now. */
 const credits = () => env.sb.state.credits();
 
-function run(parameters: Parameters | ((itemIndex: number) => Parameters), items?: INodeExecutionData[], continueOnFail = false) {
+function run(
+	parameters: Parameters | ((itemIndex: number) => Parameters),
+	items?: INodeExecutionData[],
+	continueOnFail = false,
+) {
 	return runNode(parameters, { credentials: env.credentials, items, continueOnFail }).output;
 }
 
@@ -29,16 +33,32 @@ async function one(parameters: Parameters): Promise<INodeExecutionData> {
 const signers = {
 	signer: [
 		{ name: 'Ana García', taxId: '00000000T', email: 'ana@example.com', mobile: '+34 600 000 001' },
-		{ name: 'Pedro Pérez', mobile: '34600000002', variables: { variable: [{ name: 'Empresa', value: 'ACME' }] } },
+		{
+			name: 'Pedro Pérez',
+			mobile: '34600000002',
+			variables: { variable: [{ name: 'Empresa', value: 'ACME' }] },
+		},
 	],
 };
 
 async function sendContract(additionalFields: Parameters = {}) {
-	return one({ resource: 'contract', operation: 'sendContract', signersInput: 'fields', signers, additionalFields });
+	return one({
+		resource: 'contract',
+		operation: 'sendContract',
+		signersInput: 'fields',
+		signers,
+		additionalFields,
+	});
 }
 
 function contractOp(operation: string, sent: INodeExecutionData, extra: Parameters = {}) {
-	return { resource: 'contract', operation, contractId: sent.json.contractId, reportId: sent.json.reportId, ...extra };
+	return {
+		resource: 'contract',
+		operation,
+		contractId: sent.json.contractId,
+		reportId: sent.json.reportId,
+		...extra,
+	};
 }
 
 function expectValidPdf(buffer: Buffer) {
@@ -83,13 +103,29 @@ it('runs the whole story of a contract: send, sign, certify, status 1014, both P
 
 	const id = String(sent.json.contractId);
 	const pending = await one(contractOp('contractStatus', sent));
-	expect(pending.json).toMatchObject({ contractId: id, status: '11', statusLabel: null, signers: 2, signed: 0 });
+	expect(pending.json).toMatchObject({
+		contractId: id,
+		status: '11',
+		statusLabel: null,
+		signers: 2,
+		signed: 0,
+	});
 
 	await env.sb.signContract(id);
-	expect((await one(contractOp('contractStatus', sent))).json).toMatchObject({ signed: 1, status: '11' });
+	expect((await one(contractOp('contractStatus', sent))).json).toMatchObject({
+		signed: 1,
+		status: '11',
+	});
 
 	// not certified yet: Lofirmo answers with an error code, not a PDF
-	const early = await failure(run(contractOp('downloadContractPdf', sent, { document: 'CERTIFICADO', binaryPropertyName: 'data' })));
+	const early = await failure(
+		run(
+			contractOp('downloadContractPdf', sent, {
+				document: 'CERTIFICADO',
+				binaryPropertyName: 'data',
+			}),
+		),
+	);
 	expect(early).toBeInstanceOf(NodeApiError);
 	expect(early.message).toMatch(/Res -\d+/);
 
@@ -110,11 +146,16 @@ it('runs the whole story of a contract: send, sign, certify, status 1014, both P
 		['CERTIFICADO', ''],
 		['FIRMANTE', '-signer-copy'],
 	]) {
-		const item = await one(contractOp('downloadContractPdf', sent, { document, binaryPropertyName: 'pdf' }));
+		const item = await one(
+			contractOp('downloadContractPdf', sent, { document, binaryPropertyName: 'pdf' }),
+		);
 		const pdf = binaryBuffer(item, 'pdf');
 		expectValidPdf(pdf);
 		expect(pdf.toString('latin1')).toContain(`Doc: ${document}`);
-		expect(item.binary!.pdf).toMatchObject({ mimeType: 'application/pdf', fileName: `lofirmo-contract-${id}${suffix}.pdf` });
+		expect(item.binary!.pdf).toMatchObject({
+			mimeType: 'application/pdf',
+			fileName: `lofirmo-contract-${id}${suffix}.pdf`,
+		});
 		expect(item.json).toMatchObject({ contractId: id, document, fileSize: pdf.length });
 	}
 });
@@ -159,13 +200,18 @@ it('takes the signers as JSON mapped from a previous node', async () => {
 		signersJson: [{ Nombre: 'Ana', Email: 'ana@example.com', Cargo: 'CEO' }],
 	});
 	expect(sent.json.signers).toBe(1);
-	expect(env.sb.requests[0].params.firmantes).toEqual([{ Nombre: 'Ana', Email: 'ana@example.com', Cargo: 'CEO' }]);
+	expect(env.sb.requests[0].params.firmantes).toEqual([
+		{ Nombre: 'Ana', Email: 'ana@example.com', Cargo: 'CEO' },
+	]);
 });
 
 it('continues the signature flow, and shows the vendor limit of 2 per day as an error', async () => {
 	const sent = await sendContract();
 	for (let i = 0; i < 2; i++) {
-		expect((await one(contractOp('continueFlow', sent))).json).toMatchObject({ contractId: sent.json.contractId, continued: true });
+		expect((await one(contractOp('continueFlow', sent))).json).toMatchObject({
+			contractId: sent.json.contractId,
+			continued: true,
+		});
 	}
 	const third = await failure(run(contractOp('continueFlow', sent)));
 	expect(third).toBeInstanceOf(NodeApiError);
@@ -175,7 +221,11 @@ it('continues the signature flow, and shows the vendor limit of 2 per day as an 
 it('cancels a contract and reports the credits', async () => {
 	const sent = await sendContract();
 	const cancelled = await one(contractOp('cancelContract', sent));
-	expect(cancelled.json).toMatchObject({ contractId: sent.json.contractId, cancelled: true, credits: credits() });
+	expect(cancelled.json).toMatchObject({
+		contractId: sent.json.contractId,
+		cancelled: true,
+		credits: credits(),
+	});
 	const status = await one(contractOp('contractStatus', sent));
 	expect(status.json.status).not.toBe('11');
 	// a second cancel is refused by Lofirmo, and the error says so
@@ -205,19 +255,30 @@ it('runs the whole story of an identity verification: send, complete, certificat
 		remitente: 'MiEmpresa',
 	});
 
-	const download = { resource: 'identityVerification', operation: 'downloadIdentityCertificate', verificationId: id, binaryPropertyName: 'data' };
+	const download = {
+		resource: 'identityVerification',
+		operation: 'downloadIdentityCertificate',
+		verificationId: id,
+		binaryPropertyName: 'data',
+	};
 	expect((await failure(run(download))).message).toMatch(/Res -\d+/);
 
 	await env.sb.completeIdentity(id);
 	const item = await one(download);
 	const pdf = binaryBuffer(item);
 	expectValidPdf(pdf);
-	expect(item.binary!.data).toMatchObject({ mimeType: 'application/pdf', fileName: `lofirmo-identity-${id}.pdf` });
+	expect(item.binary!.data).toMatchObject({
+		mimeType: 'application/pdf',
+		fileName: `lofirmo-identity-${id}.pdf`,
+	});
 	expect(item.json).toMatchObject({ verificationId: id, fileSize: pdf.length });
 });
 
 it('gets the credits as a number, once for many items', async () => {
-	const [items] = await run({ resource: 'account', operation: 'credits' }, [{ json: {} }, { json: {} }]);
+	const [items] = await run({ resource: 'account', operation: 'credits' }, [
+		{ json: {} },
+		{ json: {} },
+	]);
 	expect(items.map((item) => item.json.credits)).toEqual([credits(), credits()]);
 	expect(env.sb.requests).toHaveLength(1);
 });
@@ -225,7 +286,10 @@ it('gets the credits as a number, once for many items', async () => {
 it('with Continue On Fail, reports a failing item and runs the others', async () => {
 	const sent = await sendContract();
 	const [items] = await run(
-		(i) => ({ ...contractOp('contractStatus', sent), reportId: i === 1 ? '1' : sent.json.reportId }),
+		(i) => ({
+			...contractOp('contractStatus', sent),
+			reportId: i === 1 ? '1' : sent.json.reportId,
+		}),
 		[{ json: {} }, { json: {} }, { json: {} }],
 		true,
 	);
@@ -237,18 +301,91 @@ it('with Continue On Fail, reports a failing item and runs the others', async ()
 
 describe('refused input never reaches Lofirmo', () => {
 	it.each<[string, Parameters]>([
-		['a contract with a long sender', { resource: 'contract', operation: 'sendContract', signers, additionalFields: { senderName: 'ABCDEFGHIJKL' } }],
-		['a contract message without [LINK]', { resource: 'contract', operation: 'sendContract', signers, additionalFields: { message: 'Hola' } }],
-		['a contract without signers', { resource: 'contract', operation: 'sendContract', signers: {} }],
-		['a contract with broken signer JSON', { resource: 'contract', operation: 'sendContract', signersInput: 'json', signersJson: '[{' }],
-		['a contract with min over max checkboxes', { resource: 'contract', operation: 'sendContract', signers, additionalFields: { minCheckboxes: 2, maxCheckboxes: 1 } }],
-		['a status without report ID', { resource: 'contract', operation: 'contractStatus', contractId: '1', reportId: '' }],
-		['a cancel with a non-numeric report ID', { resource: 'contract', operation: 'cancelContract', contractId: '1', reportId: 'x' }],
-		['a continue without contract ID', { resource: 'contract', operation: 'continueFlow', contractId: '', reportId: '1' }],
-		['a download of an unknown document', { resource: 'contract', operation: 'downloadContractPdf', contractId: '1', reportId: '1', document: 'X', binaryPropertyName: 'data' }],
-		['an identity request to a bad mobile', { resource: 'identityVerification', operation: 'sendIdentity', mobile: '600', additionalFields: {} }],
-		['an identity request scheduled at no date', { resource: 'identityVerification', operation: 'sendIdentity', mobile: '34600000001', additionalFields: { scheduledFor: 'soon' } }],
-		['a certificate without ID', { resource: 'identityVerification', operation: 'downloadIdentityCertificate', verificationId: '', binaryPropertyName: 'data' }],
+		[
+			'a contract with a long sender',
+			{
+				resource: 'contract',
+				operation: 'sendContract',
+				signers,
+				additionalFields: { senderName: 'ABCDEFGHIJKL' },
+			},
+		],
+		[
+			'a contract message without [LINK]',
+			{
+				resource: 'contract',
+				operation: 'sendContract',
+				signers,
+				additionalFields: { message: 'Hola' },
+			},
+		],
+		[
+			'a contract without signers',
+			{ resource: 'contract', operation: 'sendContract', signers: {} },
+		],
+		[
+			'a contract with broken signer JSON',
+			{ resource: 'contract', operation: 'sendContract', signersInput: 'json', signersJson: '[{' },
+		],
+		[
+			'a contract with min over max checkboxes',
+			{
+				resource: 'contract',
+				operation: 'sendContract',
+				signers,
+				additionalFields: { minCheckboxes: 2, maxCheckboxes: 1 },
+			},
+		],
+		[
+			'a status without report ID',
+			{ resource: 'contract', operation: 'contractStatus', contractId: '1', reportId: '' },
+		],
+		[
+			'a cancel with a non-numeric report ID',
+			{ resource: 'contract', operation: 'cancelContract', contractId: '1', reportId: 'x' },
+		],
+		[
+			'a continue without contract ID',
+			{ resource: 'contract', operation: 'continueFlow', contractId: '', reportId: '1' },
+		],
+		[
+			'a download of an unknown document',
+			{
+				resource: 'contract',
+				operation: 'downloadContractPdf',
+				contractId: '1',
+				reportId: '1',
+				document: 'X',
+				binaryPropertyName: 'data',
+			},
+		],
+		[
+			'an identity request to a bad mobile',
+			{
+				resource: 'identityVerification',
+				operation: 'sendIdentity',
+				mobile: '600',
+				additionalFields: {},
+			},
+		],
+		[
+			'an identity request scheduled at no date',
+			{
+				resource: 'identityVerification',
+				operation: 'sendIdentity',
+				mobile: '34600000001',
+				additionalFields: { scheduledFor: 'soon' },
+			},
+		],
+		[
+			'a certificate without ID',
+			{
+				resource: 'identityVerification',
+				operation: 'downloadIdentityCertificate',
+				verificationId: '',
+				binaryPropertyName: 'data',
+			},
+		],
 	])('%s', async (_, parameters) => {
 		const before = credits();
 		const error = await failure(run({ signersInput: 'fields', ...parameters }));

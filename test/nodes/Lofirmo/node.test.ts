@@ -12,7 +12,12 @@ const { description } = node;
 
 describe('description', () => {
 	it('is the Lofirmo action node, usable as an AI tool, with the Lofirmo credential', () => {
-		expect(description).toMatchObject({ name: 'lofirmo', displayName: 'Lofirmo', usableAsTool: true, version: 1 });
+		expect(description).toMatchObject({
+			name: 'lofirmo',
+			displayName: 'Lofirmo',
+			usableAsTool: true,
+			version: 1,
+		});
 		expect(description.credentials).toEqual([{ name: 'lofirmoApi', required: true }]);
 		expect(description.inputs).toEqual(['main']);
 		expect(description.outputs).toEqual(['main']);
@@ -41,10 +46,14 @@ describe('description', () => {
 
 	it('offers every operation of the operation files, each with an action an AI agent can pick', () => {
 		const offered = operations.flatMap((p) =>
-			(p.options as Array<{ value: string }>).map((o) => `${p.displayOptions!.show!.resource![0]}.${o.value}`),
+			(p.options as Array<{ value: string }>).map(
+				(o) => `${p.displayOptions!.show!.resource![0]}.${o.value}`,
+			),
 		);
 		expect(offered.sort()).toEqual(
-			resources.flatMap((r) => r.operations.map((o) => `${r.option.value}.${o.option.value}`)).sort(),
+			resources
+				.flatMap((r) => r.operations.map((o) => `${r.option.value}.${o.option.value}`))
+				.sort(),
 		);
 		expect(offered).toHaveLength(8);
 		for (const p of operations) {
@@ -81,9 +90,13 @@ describe('description', () => {
 
 	it('shows on the canvas what the node does, not the internal operation value', () => {
 		const subtitle = String(description.subtitle);
-		const map = JSON.parse(subtitle.slice(subtitle.indexOf('{', 3), subtitle.lastIndexOf('}[') + 1));
+		const map = JSON.parse(
+			subtitle.slice(subtitle.indexOf('{', 3), subtitle.lastIndexOf('}[') + 1),
+		);
 		expect(map.sendContract).toBe('Send a contract for signature');
-		expect(map).toEqual(Object.fromEntries(allOperations.map(({ option }) => [option.value, option.action])));
+		expect(map).toEqual(
+			Object.fromEntries(allOperations.map(({ option }) => [option.value, option.action])),
+		);
 	});
 
 	it('hides Options → Batching on Get Credits, which calls Lofirmo once per run', () => {
@@ -100,11 +113,24 @@ describe('description', () => {
 				return p.type === 'collection' || p.type === 'fixedCollection' ? nested : [p, ...nested];
 			});
 		// UI switches, output and batching settings are not sent, nor are a key/value pair's parts
-		const notSent = new Set(['resource', 'operation', 'signersInput', 'binaryPropertyName', 'batchSize', 'batchInterval', 'name', 'value', 'from']);
+		const notSent = new Set([
+			'resource',
+			'operation',
+			'signersInput',
+			'binaryPropertyName',
+			'batchSize',
+			'batchInterval',
+			'name',
+			'value',
+			'from',
+		]);
 		const sent = fields(description.properties).filter((p) => !notSent.has(p.name));
 		expect(sent.length).toBeGreaterThan(30);
 		for (const field of sent) {
-			expect([field.name, field.description]).toEqual([field.name, expect.stringMatching(/Sent as `|`Documentos`/)]);
+			expect([field.name, field.description]).toEqual([
+				field.name,
+				expect.stringMatching(/Sent as `|`Documentos`/),
+			]);
 		}
 	});
 });
@@ -114,11 +140,18 @@ describe('routing', () => {
 
 	it('pairs each output item with its input item', async () => {
 		const { output } = run(
-			(i) => ({ resource: 'contract', operation: 'contractStatus', contractId: `C${i}`, reportId: `${100 + i}` }),
+			(i) => ({
+				resource: 'contract',
+				operation: 'contractStatus',
+				contractId: `C${i}`,
+				reportId: `${100 + i}`,
+			}),
 			{ http: answer({ Res: '1', Estado: '11' }), items: [{ json: { a: 1 } }, { json: { a: 2 } }] },
 		);
 		const [items] = await output;
-		expect(items.map((item) => [item.json.contractId, item.json.reportId, item.pairedItem])).toEqual([
+		expect(
+			items.map((item) => [item.json.contractId, item.json.reportId, item.pairedItem]),
+		).toEqual([
 			['C0', '100', { item: 0 }],
 			['C1', '101', { item: 1 }],
 		]);
@@ -126,7 +159,11 @@ describe('routing', () => {
 
 	it('with Continue On Fail, emits an error item for a failed item and goes on with the rest', async () => {
 		const { output, calls } = run(
-			(i) => ({ resource: 'identityVerification', operation: 'sendIdentity', mobile: i === 1 ? 'not a phone' : '34600000001' }),
+			(i) => ({
+				resource: 'identityVerification',
+				operation: 'sendIdentity',
+				mobile: i === 1 ? 'not a phone' : '34600000001',
+			}),
 			{
 				http: answer({ Res: '10', ID: '7', Cred: '1' }),
 				items: [{ json: {} }, { json: {} }, { json: {} }],
@@ -136,9 +173,15 @@ describe('routing', () => {
 		const [items] = await output;
 		expect(calls).toHaveLength(2);
 		expect(items).toEqual([
-			expect.objectContaining({ json: expect.objectContaining({ verificationId: '7' }), pairedItem: { item: 0 } }),
+			expect.objectContaining({
+				json: expect.objectContaining({ verificationId: '7' }),
+				pairedItem: { item: 0 },
+			}),
 			{ json: { error: 'Mobile is not a valid mobile number' }, pairedItem: { item: 1 } },
-			expect.objectContaining({ json: expect.objectContaining({ verificationId: '7' }), pairedItem: { item: 2 } }),
+			expect.objectContaining({
+				json: expect.objectContaining({ verificationId: '7' }),
+				pairedItem: { item: 2 },
+			}),
 		]);
 	});
 
@@ -151,7 +194,11 @@ describe('routing', () => {
 
 	it('without Continue On Fail, stops at the first failing item and names it', async () => {
 		const { output, calls } = run(
-			(i) => ({ resource: 'identityVerification', operation: 'sendIdentity', mobile: i === 1 ? '12' : '34600000001' }),
+			(i) => ({
+				resource: 'identityVerification',
+				operation: 'sendIdentity',
+				mobile: i === 1 ? '12' : '34600000001',
+			}),
 			{ http: answer({ Res: '10', ID: '7' }), items: [{ json: {} }, { json: {} }, { json: {} }] },
 		);
 		const error = await failure(output);
@@ -169,7 +216,9 @@ describe('routing', () => {
 
 	it('refuses an operation it does not have', async () => {
 		const { output, calls } = run({ resource: 'contract', operation: 'deleteEverything' });
-		expect((await failure(output)).message).toBe('The operation "deleteEverything" is not supported for "contract"');
+		expect((await failure(output)).message).toBe(
+			'The operation "deleteEverything" is not supported for "contract"',
+		);
 		expect(calls).toHaveLength(0);
 	});
 });

@@ -3,18 +3,35 @@ import type { IDataObject, IHttpRequestOptions, INodeExecutionData } from 'n8n-w
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { Lofirmo } from '../../../nodes/Lofirmo/Lofirmo.node';
-import { createExecuteContext, type HttpHandler, type TestCredentials } from '../../helpers/n8n-context';
+import {
+	createExecuteContext,
+	type HttpHandler,
+	type TestCredentials,
+} from '../../helpers/n8n-context';
 
 export const node = new Lofirmo();
 
 /** A contract as the operations on a sent contract take it, and as they send it. */
 export const reference = { contractId: 'ASYYFRE5492-HN776TFD', reportId: '299846332' };
-export const sentReference = { Contratoid: 'ASYYFRE5492-HN776TFD', Reportid: '299846332', Resp: 'JSON' };
+export const sentReference = {
+	Contratoid: 'ASYYFRE5492-HN776TFD',
+	Reportid: '299846332',
+	Resp: 'JSON',
+};
 
 /** The parameters of a contract operation on `reference`. */
-export const contract = (operation: string, extra = {}) => ({ resource: 'contract', operation, ...reference, ...extra });
+export const contract = (operation: string, extra = {}) => ({
+	resource: 'contract',
+	operation,
+	...reference,
+	...extra,
+});
 
-export const STUB_CREDENTIALS: TestCredentials = { apiUser: 'user', apiToken: 'token', baseUrl: 'https://lofirmo.test/api' };
+export const STUB_CREDENTIALS: TestCredentials = {
+	apiUser: 'user',
+	apiToken: 'token',
+	baseUrl: 'https://lofirmo.test/api',
+};
 
 export interface RunOptions {
 	credentials?: TestCredentials;
@@ -29,7 +46,10 @@ type Parameters = Record<string, unknown>;
  * Executes the node once; parameters are one object for all items or a function of the item index. Values are
  * `unknown` on purpose: expressions can hand a node anything (Dates, DateTimes, arrays in text fields).
  */
-export function run(parameters: Parameters | ((itemIndex: number) => Parameters), options: RunOptions = {}) {
+export function run(
+	parameters: Parameters | ((itemIndex: number) => Parameters),
+	options: RunOptions = {},
+) {
 	const { ctx, calls } = createExecuteContext({
 		parameters: parameters as IDataObject | ((itemIndex: number) => IDataObject),
 		credentials: options.credentials ?? STUB_CREDENTIALS,
@@ -56,7 +76,9 @@ export function sentBody(calls: Array<{ options: IHttpRequestOptions }>, index =
 }
 
 /** Awaits a run that must fail and returns its n8n error. */
-export async function failure(promise: Promise<unknown>): Promise<NodeOperationError | NodeApiError> {
+export async function failure(
+	promise: Promise<unknown>,
+): Promise<NodeOperationError | NodeApiError> {
 	try {
 		await promise;
 	} catch (error) {
@@ -68,5 +90,8 @@ export async function failure(promise: Promise<unknown>): Promise<NodeOperationE
 
 /** A small but complete PDF, as Lofirmo sends one. */
 export function samplePdf(text = 'Lofirmo test'): Buffer {
-	return Buffer.from(`%PDF-1.4\n1 0 obj << /Title (${text}) >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`, 'latin1');
+	return Buffer.from(
+		`%PDF-1.4\n1 0 obj << /Title (${text}) >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`,
+		'latin1',
+	);
 }

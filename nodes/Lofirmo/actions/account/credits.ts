@@ -15,11 +15,22 @@ export const option = {
 	action: 'Get the account credits',
 } as const;
 
-export const apiFunction: LofirmoFunction = { key: 'credits', path: '/GetCreditos', documented: false, changes: false };
+export const apiFunction: LofirmoFunction = {
+	key: 'credits',
+	path: '/GetCreditos',
+	documented: false,
+	changes: false,
+};
 
 export const properties: LofirmoProperties = [];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, run: LofirmoRun): Promise<INodeExecutionData[]> {
-	const data = await run.once(apiFunction.key, () => lofirmoApiRequest.call(this, apiFunction, {}, { itemIndex, run }));
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: LofirmoRun,
+): Promise<INodeExecutionData[]> {
+	const data = await run.once(apiFunction.key, () =>
+		lofirmoApiRequest.call(this, apiFunction, {}, { itemIndex, run }),
+	);
 	return [{ json: { credits: numberField(data, 'Cred'), raw: data } }];
 }

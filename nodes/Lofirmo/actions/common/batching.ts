@@ -44,7 +44,8 @@ export const optionsField: LofirmoProperties[number] = {
 							type: 'number',
 							typeOptions: { minValue: 0 },
 							default: 0,
-							description: 'Pause between batches, in milliseconds, e.g. to stay under a rate limit. 0 for none.',
+							description:
+								'Pause between batches, in milliseconds, e.g. to stay under a rate limit. 0 for none.',
 						},
 					],
 				},
@@ -63,7 +64,11 @@ export function readBatching(ctx: IExecuteFunctions): Batching {
 	const batch = ctx.getNodeParameter('options.batching.batch', 0, {}) as IDataObject;
 	const check = createChecks(ctx, 0);
 	return {
-		size: batch.batchSize === undefined ? 1 : check.integer('Items per Batch', batch.batchSize, 1, 50),
-		intervalMs: batch.batchInterval === undefined ? 0 : check.integer('Batch Interval (Ms)', batch.batchInterval, 0),
+		size:
+			batch.batchSize === undefined ? 1 : check.integer('Items per Batch', batch.batchSize, 1, 50),
+		intervalMs:
+			batch.batchInterval === undefined
+				? 0
+				: check.integer('Batch Interval (Ms)', batch.batchInterval, 0),
 	};
 }

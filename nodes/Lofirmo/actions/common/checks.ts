@@ -23,7 +23,9 @@ const WITH_OFFSET = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
 
 /** True for values a user left empty (an untouched field, or an expression that produced nothing). */
 export function isBlank(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+	return (
+		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+	);
 }
 
 export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
@@ -59,7 +61,8 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 		/** A required numeric ID (the API documents `Reportid` and `Id` as integers), kept as a string. */
 		numericId(field: string, value: unknown, hint: string): string {
 			const id = checks.required(field, value, hint);
-			if (!/^\d+$/.test(id)) throw fail(`${field} must be a whole number`, `Got "${shown(id)}". ${hint}`);
+			if (!/^\d+$/.test(id))
+				throw fail(`${field} must be a whole number`, `Got "${shown(id)}". ${hint}`);
 			return id;
 		},
 
@@ -67,8 +70,16 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 		integer(field: string, value: unknown, min: number, max?: number): number {
 			const number = typeof value === 'number' ? value : Number(asText(value)?.trim() ?? NaN);
 			const range = max === undefined ? `${min} or more` : `from ${min} to ${max}`;
-			if (isBlank(value) || !Number.isInteger(number) || number < min || (max !== undefined && number > max)) {
-				throw fail(`${field} must be a whole number ${range}`, `Got "${shown(value)}". Enter a whole number ${range}.`);
+			if (
+				isBlank(value) ||
+				!Number.isInteger(number) ||
+				number < min ||
+				(max !== undefined && number > max)
+			) {
+				throw fail(
+					`${field} must be a whole number ${range}`,
+					`Got "${shown(value)}". Enter a whole number ${range}.`,
+				);
 			}
 			return number;
 		},
@@ -99,8 +110,13 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 		objectList(field: string, value: unknown, example: string): IDataObject[] {
 			const parsed = checks.json(field, value);
 			const list = Array.isArray(parsed) ? parsed : [parsed];
-			if (list.some((entry) => entry === null || typeof entry !== 'object' || Array.isArray(entry))) {
-				throw fail(`${field} must be an array of objects`, `Give e.g. ${example}, or map an array of such objects from a previous node.`);
+			if (
+				list.some((entry) => entry === null || typeof entry !== 'object' || Array.isArray(entry))
+			) {
+				throw fail(
+					`${field} must be an array of objects`,
+					`Give e.g. ${example}, or map an array of such objects from a previous node.`,
+				);
 			}
 			return list as IDataObject[];
 		},
@@ -120,7 +136,10 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 		email(field: string, value: unknown): string {
 			const result = looseText(value);
 			if (!EMAIL.test(result)) {
-				throw fail(`${field} is not a valid email address`, `Got "${shown(value)}". Enter an address like name@example.com.`);
+				throw fail(
+					`${field} is not a valid email address`,
+					`Got "${shown(value)}". Enter an address like name@example.com.`,
+				);
 			}
 			return result;
 		},
@@ -154,7 +173,10 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 			const word = looseText(value).toLowerCase();
 			if (value === true || ['true', 'yes', 'si', 'sí', '1'].includes(word)) return 'SI';
 			if (value === false || ['false', 'no', '0'].includes(word)) return 'NO';
-			throw fail(`${field} must be true or false`, `Got "${shown(value)}". Turn the switch on or off, or make the expression return true or false.`);
+			throw fail(
+				`${field} must be true or false`,
+				`Got "${shown(value)}". Turn the switch on or off, or make the expression return true or false.`,
+			);
 		},
 
 		/** One of a fixed list of values (an options field whose value may come from an expression). */
@@ -162,7 +184,10 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 			const result = looseText(value);
 			const found = allowed.find((option) => option.toLowerCase() === result.toLowerCase());
 			if (found === undefined) {
-				throw fail(`${field} has an unsupported value`, `Got "${shown(value)}". Use one of: ${allowed.join(', ')}.`);
+				throw fail(
+					`${field} has an unsupported value`,
+					`Got "${shown(value)}". Use one of: ${allowed.join(', ')}.`,
+				);
 			}
 			return found;
 		},
@@ -181,7 +206,10 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 			}
 			const today = toSpainDateTime(new Date()).slice(0, 10);
 			if (date.day < today) {
-				throw fail('Deadline is in the past', `Got ${date.day}; today in Spain is ${today}. Choose a later date.`);
+				throw fail(
+					'Deadline is in the past',
+					`Got ${date.day}; today in Spain is ${today}. Choose a later date.`,
+				);
 			}
 			return date.day;
 		},
@@ -193,7 +221,9 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 		 */
 		schedule(field: string, value: unknown): string {
 			const written = looseText(value);
-			const date = SPAIN_FORMAT.test(written) ? toDate(written, SPAIN_ZONE) : toDate(value, ctx.getTimezone());
+			const date = SPAIN_FORMAT.test(written)
+				? toDate(written, SPAIN_ZONE)
+				: toDate(value, ctx.getTimezone());
 			if (date) return toSpainDateTime(date.instant);
 			throw fail(
 				`${field} is not a valid date and time`,
@@ -224,7 +254,9 @@ function toDate(value: unknown, zone: string): { day: string; instant: Date } | 
 	if (WITH_OFFSET.test(written)) {
 		const instant = new Date(written);
 		const day = written.slice(0, 10);
-		return Number.isNaN(instant.getTime()) || !wallClockToDate(day, 'UTC') ? undefined : { day, instant };
+		return Number.isNaN(instant.getTime()) || !wallClockToDate(day, 'UTC')
+			? undefined
+			: { day, instant };
 	}
 	const instant = wallClockToDate(written, zone);
 	return instant ? { day: written.slice(0, 10), instant } : undefined;
@@ -236,8 +268,10 @@ function toDate(value: unknown, zone: string): { day: string; instant: Date } | 
  */
 function asText(value: unknown): string | undefined {
 	if (typeof value === 'string') return value;
-	if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-	if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+	if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+		return String(value);
+	if (value instanceof Date)
+		return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
 	if (value && typeof (value as { toISO?: unknown }).toISO === 'function') {
 		return String((value as { toISO: () => string }).toISO());
 	}
@@ -272,6 +306,8 @@ export function optionalFields(values: IDataObject) {
 /** Keeps only the values a user actually gave, so optional API parameters are sent only when set. */
 export function compact(body: IDataObject): IDataObject {
 	return Object.fromEntries(
-		Object.entries(body).filter(([, value]) => !isBlank(value) && !(Array.isArray(value) && value.length === 0)),
+		Object.entries(body).filter(
+			([, value]) => !isBlank(value) && !(Array.isArray(value) && value.length === 0),
+		),
 	);
 }

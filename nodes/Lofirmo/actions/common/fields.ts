@@ -60,7 +60,8 @@ export const MOBILE_FORMAT =
 export const outputFileField = binaryPropertyField({
 	displayName: 'Put Output File in Field',
 	hint: 'The name of the output binary field to put the PDF in',
-	description: 'Name of the binary field that receives the downloaded PDF, for the next nodes to read',
+	description:
+		'Name of the binary field that receives the downloaded PDF, for the next nodes to read',
 });
 
 /** `Remitente`, used by both sends. */
@@ -130,11 +131,20 @@ export function keyValueObject(check: Checks, field: string, collection: unknown
 	const entries: Array<[string, string]> = [];
 	rows.forEach((row, index) => {
 		// "[EMPRESA]" is how a variable is written inside a message; the key itself has no brackets
-		const name = check.text(`${field} variable ${index + 1} name`, row.name).replace(/^\[(.*)\]$/, '$1');
+		const name = check
+			.text(`${field} variable ${index + 1} name`, row.name)
+			.replace(/^\[(.*)\]$/, '$1');
 		check.text(`${field} variable ${index + 1} value`, row.value);
-		if (name === '') throw check.fail(`${field} has a variable without a name`, 'Give every variable a name, or remove the empty row.');
+		if (name === '')
+			throw check.fail(
+				`${field} has a variable without a name`,
+				'Give every variable a name, or remove the empty row.',
+			);
 		if (entries.some(([key]) => key.toLowerCase() === name.toLowerCase())) {
-			throw check.fail(`${field} has the variable "${name}" twice`, 'Lofirmo reads names case-insensitively: keep one of them.');
+			throw check.fail(
+				`${field} has the variable "${name}" twice`,
+				'Lofirmo reads names case-insensitively: keep one of them.',
+			);
 		}
 		entries.push([name, row.value === undefined || row.value === null ? '' : String(row.value)]);
 	});

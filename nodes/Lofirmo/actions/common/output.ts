@@ -31,7 +31,10 @@ export async function pdfItem(
 	json: IDataObject,
 ): Promise<INodeExecutionData> {
 	const { fileName } = download;
-	const pdf = await lofirmoDownloadPdf.call(ctx, download.fn, download.body, { ...place, fileName });
+	const pdf = await lofirmoDownloadPdf.call(ctx, download.fn, download.body, {
+		...place,
+		fileName,
+	});
 	return {
 		json: { ...json, fileName, fileSize: pdf.fileSize, binaryProperty: property },
 		binary: { [property]: pdf.binary },

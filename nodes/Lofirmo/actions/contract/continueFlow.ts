@@ -25,8 +25,15 @@ export const apiFunction: LofirmoFunction = {
 
 export const properties = contractReferenceFields;
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, run: LofirmoRun): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: LofirmoRun,
+): Promise<INodeExecutionData[]> {
 	const reference = contractReference(this, itemIndex);
-	const data = await lofirmoApiRequest.call(this, apiFunction, contractParameters(reference), { itemIndex, run });
+	const data = await lofirmoApiRequest.call(this, apiFunction, contractParameters(reference), {
+		itemIndex,
+		run,
+	});
 	return [{ json: { ...reference, continued: true, raw: data } }];
 }

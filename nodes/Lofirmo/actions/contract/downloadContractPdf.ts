@@ -28,7 +28,8 @@ export const properties: LofirmoProperties = [
 			{
 				name: 'Certificate',
 				value: 'CERTIFICADO',
-				description: 'The certificate with the signed document, ready once the contract is signed and certified (status 1014)',
+				description:
+					'The certificate with the signed document, ready once the contract is signed and certified (status 1014)',
 			},
 			{ name: 'Signer Copy', value: 'FIRMANTE', description: "The signers' copy of the document" },
 		],
@@ -38,7 +39,11 @@ export const properties: LofirmoProperties = [
 	outputFileField,
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, run: LofirmoRun): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: LofirmoRun,
+): Promise<INodeExecutionData[]> {
 	const reference = contractReference(this, itemIndex);
 	const document = createChecks(this, itemIndex).oneOf(
 		'Document',
@@ -46,5 +51,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: L
 		CONTRACT_DOCUMENT_VALUES,
 	);
 	const property = binaryPropertyName(this.getNodeParameter('binaryPropertyName', itemIndex));
-	return [await pdfItem(this, { itemIndex, run }, contractPdf(reference, document), property, { ...reference, document })];
+	return [
+		await pdfItem(this, { itemIndex, run }, contractPdf(reference, document), property, {
+			...reference,
+			document,
+		}),
+	];
 }

@@ -6,6 +6,16 @@ import * as downloadContractPdf from './downloadContractPdf';
 import * as sendContract from './sendContract';
 
 /** In the order the editor lists them (by name). */
-export const operations = [cancelContract, continueFlow, downloadContractPdf, contractStatus, sendContract] as const;
+export const operations = [
+	cancelContract,
+	continueFlow,
+	downloadContractPdf,
+	contractStatus,
+	sendContract,
+] as const;
 
-export const resource = defineResource({ name: 'Contract', value: 'contract' }, operations, sendContract);
+export const resource = defineResource(
+	{ name: 'Contract', value: 'contract' },
+	operations,
+	sendContract,
+);

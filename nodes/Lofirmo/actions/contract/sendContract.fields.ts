@@ -23,7 +23,7 @@ export const sendContractOptions: LofirmoProperties = [
 			options: CHANNELS.map((value) => ({ name: `Channel ${value}`, value })),
 			default: '1',
 			description:
-				'The medium of the signing message, by the vendor\'s number. The vendor has not published which number is which medium in the text we have; check with Lofirmo. Sent as `Mediocomunicacion`.',
+				"The medium of the signing message, by the vendor's number. The vendor has not published which number is which medium in the text we have; check with Lofirmo. Sent as `Mediocomunicacion`.",
 		},
 		{
 			displayName: 'Deadline',
@@ -62,7 +62,8 @@ export const sendContractOptions: LofirmoProperties = [
 							type: 'string',
 							default: '',
 							placeholder: 'e.g. 120958967',
-							description: 'ID of a template saved in your Lofirmo account. Sent as `{"Tipo": "PLANTILLA", "PLANTILLA": "…"}`.',
+							description:
+								'ID of a template saved in your Lofirmo account. Sent as `{"Tipo": "PLANTILLA", "PLANTILLA": "…"}`.',
 						},
 						{
 							displayName: 'Acceptance',
@@ -70,7 +71,7 @@ export const sendContractOptions: LofirmoProperties = [
 							type: 'boolean',
 							default: false,
 							description:
-								'Whether this template is accepted rather than signed (Lofirmo\'s acceptance mode). Sent as `ACEPTACION` (SI/NO).',
+								"Whether this template is accepted rather than signed (Lofirmo's acceptance mode). Sent as `ACEPTACION` (SI/NO).",
 						},
 					],
 				},
@@ -114,7 +115,7 @@ export const sendContractOptions: LofirmoProperties = [
 				'If the documents have checkboxes, the most each signer may tick. Not less than Minimum Checkboxes. Sent as `Maximocheck`.',
 		},
 		messageField(
-			'Text each signer receives with the signing link. It can use the signer\'s data as variables: [NOMBRE], [NIF] and any signer variable. Lofirmo has a default text if empty.',
+			"Text each signer receives with the signing link. It can use the signer's data as variables: [NOMBRE], [NIF] and any signer variable. Lofirmo has a default text if empty.",
 		),
 		{
 			displayName: 'Minimum Checkboxes',
@@ -122,7 +123,8 @@ export const sendContractOptions: LofirmoProperties = [
 			type: 'number',
 			typeOptions: { minValue: 0, numberPrecision: 0 },
 			default: 1,
-			description: 'If the documents have checkboxes, the fewest each signer must tick. Sent as `Minimocheck`.',
+			description:
+				'If the documents have checkboxes, the fewest each signer must tick. Sent as `Minimocheck`.',
 		},
 		{
 			displayName: 'Minimum Likeness %',
@@ -184,7 +186,11 @@ export const sendContractOptions: LofirmoProperties = [
 									value: 'all',
 									description: 'Each signer uploads their own (sent as one request per signer)',
 								},
-								{ name: 'One Signer', value: 'one', description: 'Only the signer with the number below' },
+								{
+									name: 'One Signer',
+									value: 'one',
+									description: 'Only the signer with the number below',
+								},
 							],
 							default: 'all',
 						},
@@ -195,7 +201,8 @@ export const sendContractOptions: LofirmoProperties = [
 							typeOptions: { minValue: 1, numberPrecision: 0 },
 							default: 1,
 							displayOptions: { show: { from: ['one'] } },
-							description: 'Position of the signer in the Signers list, starting at 1. Sent as `Firmante` (counted from 0).',
+							description:
+								'Position of the signer in the Signers list, starting at 1. Sent as `Firmante` (counted from 0).',
 						},
 					],
 				},
@@ -208,7 +215,7 @@ export const sendContractOptions: LofirmoProperties = [
 			default: '',
 			placeholder: 'e.g. 238754787',
 			description:
-				'A Lofirmo workflow saved in your account (documents, signature type, …) to reuse. Values set here win over the workflow\'s, except Documents and Sender Signatures, which are added to it. Sent as `Flujotrabajo`.',
+				"A Lofirmo workflow saved in your account (documents, signature type, …) to reuse. Values set here win over the workflow's, except Documents and Sender Signatures, which are added to it. Sent as `Flujotrabajo`.",
 		},
 		senderNameField,
 		{
@@ -227,7 +234,7 @@ export const sendContractOptions: LofirmoProperties = [
 			options: SIGNATURE_TYPES.map((value) => ({ name: `Type ${value}`, value })),
 			default: '1',
 			description:
-				'How signers sign, by the vendor\'s number. The vendor has not published which number is which signature type in the text we have; check with Lofirmo. Sent as `Tipofirma`.',
+				"How signers sign, by the vendor's number. The vendor has not published which number is which signature type in the text we have; check with Lofirmo. Sent as `Tipofirma`.",
 		},
 		{
 			displayName: 'Signers Get the Signed Document',

@@ -16,7 +16,11 @@ export const signerFields: LofirmoProperties = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
-			{ name: 'Using Fields Below', value: 'fields', description: 'Enter each signer in the fields below' },
+			{
+				name: 'Using Fields Below',
+				value: 'fields',
+				description: 'Enter each signer in the fields below',
+			},
 			{
 				name: 'Using JSON',
 				value: 'json',
@@ -48,7 +52,8 @@ export const signerFields: LofirmoProperties = [
 						required: true,
 						default: '',
 						placeholder: 'e.g. Ana García',
-						description: "Signer's full name, available in the message as [NOMBRE]. Sent as `Nombre`.",
+						description:
+							"Signer's full name, available in the message as [NOMBRE]. Sent as `Nombre`.",
 					},
 					{
 						displayName: 'Tax ID (NIF)',
@@ -56,7 +61,8 @@ export const signerFields: LofirmoProperties = [
 						type: 'string',
 						default: '',
 						placeholder: 'e.g. 00000000T',
-						description: "Signer's tax ID (NIF/DNI), available in the message as [NIF]. Sent as `NIF`.",
+						description:
+							"Signer's tax ID (NIF/DNI), available in the message as [NIF]. Sent as `NIF`.",
 					},
 					{
 						displayName: 'Email',
@@ -72,8 +78,7 @@ export const signerFields: LofirmoProperties = [
 						type: 'string',
 						default: '',
 						placeholder: 'e.g. 34600000001',
-						description:
-							`Signer's mobile ${MOBILE_FORMAT}. Sent as \`Telefono\` (the vendor has not published this key for contracts; it is the one its identity API uses).`,
+						description: `Signer's mobile ${MOBILE_FORMAT}. Sent as \`Telefono\` (the vendor has not published this key for contracts; it is the one its identity API uses).`,
 					},
 					keyValueField(
 						{
@@ -96,14 +101,19 @@ export const signerFields: LofirmoProperties = [
 		required: true,
 		default: '[]',
 		displayOptions: { show: { signersInput: ['json'] } },
-		placeholder: '[{"Nombre": "Ana García", "NIF": "00000000T", "Email": "ana@example.com", "Telefono": "34600000001"}]',
+		placeholder:
+			'[{"Nombre": "Ana García", "NIF": "00000000T", "Email": "ana@example.com", "Telefono": "34600000001"}]',
 		description:
-			'A JSON array of signers with the API\'s keys: `Nombre` (required), `NIF`, `Email`, `Telefono` (an email or a mobile is required), plus any extra keys as message variables. A JSON string or an array/object from an expression both work. Sent as `Firmantes`.',
+			"A JSON array of signers with the API's keys: `Nombre` (required), `NIF`, `Email`, `Telefono` (an email or a mobile is required), plus any extra keys as message variables. A JSON string or an array/object from an expression both work. Sent as `Firmantes`.",
 	},
 ];
 
 /** The signer list from the fields or from JSON, each checked the same way. */
-export function readSigners(ctx: IExecuteFunctions, itemIndex: number, check: Checks): IDataObject[] {
+export function readSigners(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	check: Checks,
+): IDataObject[] {
 	const mode = ctx.getNodeParameter('signersInput', itemIndex, 'fields') as string;
 	if (mode === 'json') {
 		const list = check.objectList(
@@ -114,17 +124,26 @@ export function readSigners(ctx: IExecuteFunctions, itemIndex: number, check: Ch
 		return checkSigners(check, list, 'json');
 	}
 
-	const rows = ((ctx.getNodeParameter('signers', itemIndex, {}) as IDataObject).signer ?? []) as IDataObject[];
+	const rows = ((ctx.getNodeParameter('signers', itemIndex, {}) as IDataObject).signer ??
+		[]) as IDataObject[];
 	const signers = rows.map((row, index) => {
 		const variables = keyValueObject(check, `Signer ${index + 1} Variables`, row.variables);
-		const clash = Object.keys(variables).find((key) => SIGNER_KEYS.some((own) => own.toLowerCase() === key.toLowerCase()));
+		const clash = Object.keys(variables).find((key) =>
+			SIGNER_KEYS.some((own) => own.toLowerCase() === key.toLowerCase()),
+		);
 		if (clash !== undefined) {
 			throw check.fail(
 				`Signer ${index + 1} has a variable named "${clash}"`,
 				`${SIGNER_KEYS.join(', ')} come from the signer's own fields; fill in those fields instead, or rename the variable.`,
 			);
 		}
-		return { Nombre: row.name, NIF: row.taxId, Email: row.email, Telefono: row.mobile, ...variables };
+		return {
+			Nombre: row.name,
+			NIF: row.taxId,
+			Email: row.email,
+			Telefono: row.mobile,
+			...variables,
+		};
 	});
 	return checkSigners(check, signers, 'fields');
 }
@@ -133,10 +152,20 @@ export function readSigners(ctx: IExecuteFunctions, itemIndex: number, check: Ch
  * At least one signer; each with a name and an email or a mobile (Lofirmo needs a way to send the link).
  * Mobiles are normalised to international digits; keys are matched case-insensitively, as the API reads them.
  */
-function checkSigners(check: Checks, signers: IDataObject[], mode: 'fields' | 'json'): IDataObject[] {
+function checkSigners(
+	check: Checks,
+	signers: IDataObject[],
+	mode: 'fields' | 'json',
+): IDataObject[] {
 	const names =
 		mode === 'json'
-			? { list: 'Signers (JSON)', name: '"Nombre"', taxId: '"NIF"', email: '"Email"', mobile: '"Telefono"' }
+			? {
+					list: 'Signers (JSON)',
+					name: '"Nombre"',
+					taxId: '"NIF"',
+					email: '"Email"',
+					mobile: '"Telefono"',
+				}
 			: { list: 'Signers', name: 'Name', taxId: 'Tax ID (NIF)', email: 'Email', mobile: 'Mobile' };
 	if (signers.length === 0) {
 		throw check.fail('No signers given', `Add at least one signer to ${names.list}.`);
@@ -148,7 +177,8 @@ function checkSigners(check: Checks, signers: IDataObject[], mode: 'fields' | 'j
 			const own = SIGNER_KEYS.find((name) => name.toLowerCase() === key.toLowerCase());
 			if (own !== undefined && isBlank(value)) continue;
 			if (own === 'Email') entries.push([key, check.email(`${label} ${names.email}`, value)]);
-			else if (own === 'Telefono') entries.push([key, check.mobile(`${label} ${names.mobile}`, value)]);
+			else if (own === 'Telefono')
+				entries.push([key, check.mobile(`${label} ${names.mobile}`, value)]);
 			else if (own === 'Nombre') entries.push([key, check.text(`${label} ${names.name}`, value)]);
 			else if (own === 'NIF') entries.push([key, check.text(`${label} ${names.taxId}`, value)]);
 			else entries.push([key, typeof value === 'string' ? value.trim() : value]);
@@ -157,7 +187,10 @@ function checkSigners(check: Checks, signers: IDataObject[], mode: 'fields' | 'j
 		// prototype, and the signer would then seem to have a name or an email it does not have)
 		const result = Object.fromEntries(entries) as IDataObject;
 		if (isBlank(getField(result, 'Nombre'))) {
-			throw check.fail(`${label} has no name`, `Fill in ${names.name}: Lofirmo addresses each signer by name.`);
+			throw check.fail(
+				`${label} has no name`,
+				`Fill in ${names.name}: Lofirmo addresses each signer by name.`,
+			);
 		}
 		if (isBlank(getField(result, 'Email')) && isBlank(getField(result, 'Telefono'))) {
 			throw check.fail(

@@ -5,7 +5,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { lofirmoApiRequest, type LofirmoFunction, type LofirmoRun } from '../../transport';
-import { compact, createChecks, isBlank, optionalFields, shown, type Checks } from '../common/checks';
+import {
+	compact,
+	createChecks,
+	isBlank,
+	optionalFields,
+	shown,
+	type Checks,
+} from '../common/checks';
 import { keyValueObject } from '../common/fields';
 import { numberField, textField } from '../common/output';
 import type { LofirmoProperties } from '../node.type';
@@ -28,14 +35,22 @@ export const apiFunction: LofirmoFunction = {
 
 export const properties: LofirmoProperties = [...signerFields, ...sendContractOptions];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, run: LofirmoRun): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: LofirmoRun,
+): Promise<INodeExecutionData[]> {
 	const check = createChecks(this, itemIndex);
 	const signers = readSigners(this, itemIndex, check);
 	const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const optional = optionalFields(extra);
 
-	const minChecks = optional('minCheckboxes', (value) => check.integer('Minimum Checkboxes', value, 0));
-	const maxChecks = optional('maxCheckboxes', (value) => check.integer('Maximum Checkboxes', value, 0));
+	const minChecks = optional('minCheckboxes', (value) =>
+		check.integer('Minimum Checkboxes', value, 0),
+	);
+	const maxChecks = optional('maxCheckboxes', (value) =>
+		check.integer('Maximum Checkboxes', value, 0),
+	);
 	if (minChecks !== undefined && maxChecks !== undefined && minChecks > maxChecks) {
 		throw check.fail(
 			'Minimum Checkboxes is more than Maximum Checkboxes',
@@ -50,17 +65,31 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, run: L
 		Documentos: documents(check, extra),
 		Documentossolicitados: requestedDocuments(check, extra.requestedDocuments, signers.length),
 		Personalizacion: personalization(check, extra.personalization),
-		Tipofirma: optional('signatureType', (value) => check.oneOf('Signature Type', value, SIGNATURE_TYPES)),
+		Tipofirma: optional('signatureType', (value) =>
+			check.oneOf('Signature Type', value, SIGNATURE_TYPES),
+		),
 		Remitente: optional('senderName', (value) => check.senderName(value)),
 		Mensaje: optional('message', (value) => check.message(value)),
-		Mediocomunicacion: optional('communicationChannel', (value) => check.oneOf('Communication Channel', value, CHANNELS)),
+		Mediocomunicacion: optional('communicationChannel', (value) =>
+			check.oneOf('Communication Channel', value, CHANNELS),
+		),
 		Tipodocumento: optional('documentType', (value) => check.text('Document Type', value)),
-		Verificacionidentidad: optional('identityVerification', (value) => check.yesNo('Identity Verification', value)),
-		Minparecidoverificacion: optional('minLikeness', (value) => check.integer('Minimum Likeness %', value, 0, 100)),
+		Verificacionidentidad: optional('identityVerification', (value) =>
+			check.yesNo('Identity Verification', value),
+		),
+		Minparecidoverificacion: optional('minLikeness', (value) =>
+			check.integer('Minimum Likeness %', value, 0, 100),
+		),
 		Referenciausuario: optional('userReference', (value) => check.text('User Reference', value)),
-		Accesible: optional('signersGetSignedDocument', (value) => check.yesNo('Signers Get the Signed Document', value)),
-		Alternamedios: optional('alternateChannels', (value) => check.yesNo('Alternate Channels', value)),
-		Recordatorios: optional('reminderInterval', (value) => check.integer('Reminder Interval (Days)', value, 1)),
+		Accesible: optional('signersGetSignedDocument', (value) =>
+			check.yesNo('Signers Get the Signed Document', value),
+		),
+		Alternamedios: optional('alternateChannels', (value) =>
+			check.yesNo('Alternate Channels', value),
+		),
+		Recordatorios: optional('reminderInterval', (value) =>
+			check.integer('Reminder Interval (Days)', value, 1),
+		),
 		Fechalimite: optional('deadline', (value) => check.deadline(value)),
 		Idioma: optional('language', (value) => check.oneOf('Language', value, LANGUAGES)),
 		Minimocheck: minChecks,
@@ -89,7 +118,10 @@ function senderSignatures(check: Checks, value: unknown): IDataObject[] {
 		.filter((id) => id !== '');
 	const bad = ids.find((id) => !/^\d+$/.test(id));
 	if (bad !== undefined) {
-		throw check.fail(`Sender Signatures has an invalid ID "${shown(bad, 20)}"`, 'Give the numeric IDs of your saved signatures, separated by commas, e.g. 1865998, 1865999.');
+		throw check.fail(
+			`Sender Signatures has an invalid ID "${shown(bad, 20)}"`,
+			'Give the numeric IDs of your saved signatures, separated by commas, e.g. 1865998, 1865999.',
+		);
 	}
 	return ids.map((id) => ({ ID: Number(id) }));
 }
@@ -98,8 +130,16 @@ function senderSignatures(check: Checks, value: unknown): IDataObject[] {
 function documents(check: Checks, extra: IDataObject): IDataObject[] {
 	const rows = ((extra.documents as IDataObject | undefined)?.template ?? []) as IDataObject[];
 	const templates = rows.map((row, index) => {
-		const id = check.required(`Document ${index + 1} Template ID`, row.templateId, 'Enter the ID of a template saved in your Lofirmo account, or remove the row.');
-		return { Tipo: 'PLANTILLA', PLANTILLA: id, ACEPTACION: check.yesNo(`Document ${index + 1} Acceptance`, row.acceptance ?? false) };
+		const id = check.required(
+			`Document ${index + 1} Template ID`,
+			row.templateId,
+			'Enter the ID of a template saved in your Lofirmo account, or remove the row.',
+		);
+		return {
+			Tipo: 'PLANTILLA',
+			PLANTILLA: id,
+			ACEPTACION: check.yesNo(`Document ${index + 1} Acceptance`, row.acceptance ?? false),
+		};
 	});
 	if (isBlank(extra.documentsJson)) return templates;
 	const more = check.objectList(
@@ -114,13 +154,24 @@ function documents(check: Checks, extra: IDataObject): IDataObject[] {
  * `Documentossolicitados`: `Firmante` is the 0-based signer index as a string. The vendor has not published a value
  * for "all signers", so Every Signer becomes one request per signer, which the documented form expresses exactly.
  */
-function requestedDocuments(check: Checks, collection: unknown, signerCount: number): IDataObject[] {
+function requestedDocuments(
+	check: Checks,
+	collection: unknown,
+	signerCount: number,
+): IDataObject[] {
 	const rows = ((collection as IDataObject | undefined)?.document ?? []) as IDataObject[];
 	return rows.flatMap((row, index) => {
 		const label = `Requested Document ${index + 1}`;
-		const Texto = check.required(`${label} Text`, row.text, 'Say what the signer must upload, or remove the row.');
+		const Texto = check.required(
+			`${label} Text`,
+			row.text,
+			'Say what the signer must upload, or remove the row.',
+		);
 		if ((row.from ?? 'all') === 'all') {
-			return Array.from({ length: signerCount }, (_, signer) => ({ Texto, Firmante: String(signer) }));
+			return Array.from({ length: signerCount }, (_, signer) => ({
+				Texto,
+				Firmante: String(signer),
+			}));
 		}
 		const number = check.integer(`${label} Signer Number`, row.signerNumber, 1, signerCount);
 		return [{ Texto, Firmante: String(number - 1) }];

@@ -34,8 +34,13 @@ export const properties: LofirmoProperties = [
 	outputFileField,
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, run: LofirmoRun): Promise<INodeExecutionData[]> {
-	const hint = 'Map it from the output of Identity Verification → Send Request or from a Lofirmo Trigger event.';
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: LofirmoRun,
+): Promise<INodeExecutionData[]> {
+	const hint =
+		'Map it from the output of Identity Verification → Send Request or from a Lofirmo Trigger event.';
 	const verificationId = createChecks(this, itemIndex).numericId(
 		'Verification ID',
 		this.getNodeParameter('verificationId', itemIndex),

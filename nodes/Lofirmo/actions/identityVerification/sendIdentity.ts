@@ -13,7 +13,8 @@ import type { LofirmoProperties } from '../node.type';
 export const option = {
 	name: 'Send Request',
 	value: 'sendIdentity',
-	description: 'Text a person a link to verify their identity by video with their ID card (uses credits)',
+	description:
+		'Text a person a link to verify their identity by video with their ID card (uses credits)',
 	action: 'Send an identity verification request',
 } as const;
 
@@ -57,12 +58,20 @@ export const properties: LofirmoProperties = [
 	]),
 ];
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, run: LofirmoRun): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: LofirmoRun,
+): Promise<INodeExecutionData[]> {
 	const check = createChecks(this, itemIndex);
-	const optional = optionalFields(this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject);
+	const optional = optionalFields(
+		this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject,
+	);
 	const mobile = check.mobile('Mobile', this.getNodeParameter('mobile', itemIndex));
 	const message = optional('message', (value) => check.message(value));
-	const expectedIdNumber = optional('expectedIdNumber', (value) => check.text('Expected ID Number', value));
+	const expectedIdNumber = optional('expectedIdNumber', (value) =>
+		check.text('Expected ID Number', value),
+	);
 	const scheduledFor = optional('scheduledFor', (value) => check.schedule('Scheduled For', value));
 	const senderName = optional('senderName', (value) => check.senderName(value));
 

@@ -3,7 +3,10 @@ import { answer, run, sentBody } from '../../support';
 
 describe('Account → Get Credits', () => {
 	it('returns the credits as a number', async () => {
-		const { output, calls } = run({ resource: 'account', operation: 'credits' }, { http: answer({ Res: '10', Cred: '12000' }) });
+		const { output, calls } = run(
+			{ resource: 'account', operation: 'credits' },
+			{ http: answer({ Res: '10', Cred: '12000' }) },
+		);
 		const [[item]] = await output;
 		expect(calls[0].options.url).toBe('/GetCreditos');
 		expect(sentBody(calls)).toEqual({ Resp: 'JSON' });
@@ -13,7 +16,10 @@ describe('Account → Get Credits', () => {
 	it('asks once per execution however many items come in (repeated credit calls count as spam)', async () => {
 		const { output, calls } = run(
 			{ resource: 'account', operation: 'credits' },
-			{ http: answer({ Res: '10', Cred: '500' }), items: [{ json: {} }, { json: {} }, { json: {} }] },
+			{
+				http: answer({ Res: '10', Cred: '500' }),
+				items: [{ json: {} }, { json: {} }, { json: {} }],
+			},
 		);
 		const [items] = await output;
 		expect(calls).toHaveLength(1);

@@ -22,9 +22,10 @@ function slowLofirmo() {
 		seen.started.push(String(body.Contratoid));
 		inFlight++;
 		seen.maxInFlight = Math.max(seen.maxInFlight, inFlight);
-		await new Promise((resolve) => setTimeout(resolve, 20 - seen.started.length % 5));
+		await new Promise((resolve) => setTimeout(resolve, 20 - (seen.started.length % 5)));
 		inFlight--;
-		if (body.Contratoid === 'C4') return { statusCode: 200, body: JSON.stringify([{ Res: '-3' }]), headers: {} };
+		if (body.Contratoid === 'C4')
+			return { statusCode: 200, body: JSON.stringify([{ Res: '-3' }]), headers: {} };
 		return { statusCode: 200, body: JSON.stringify([{ Res: '1', Estado: '11' }]), headers: {} };
 	};
 	return { http, seen };
@@ -40,7 +41,10 @@ it('sends items one after another when Batching is not added', async () => {
 it('sends a batch of items at once and keeps the output in item order', async () => {
 	const lofirmo = slowLofirmo();
 	const batching = { options: { batching: { batch: { batchSize: 3, batchInterval: 0 } } } };
-	const { output } = run((i) => status(i === 4 ? 5 : i, batching), { http: lofirmo.http, items: items(7) });
+	const { output } = run((i) => status(i === 4 ? 5 : i, batching), {
+		http: lofirmo.http,
+		items: items(7),
+	});
 	const [result] = await output;
 	expect(lofirmo.seen.maxInFlight).toBe(3);
 	expect(result.map((item) => [item.json.contractId, item.pairedItem])).toEqual(
@@ -51,7 +55,9 @@ it('sends a batch of items at once and keeps the output in item order', async ()
 it('without Continue On Fail, lets the failing batch finish, stops there and names the item', async () => {
 	const lofirmo = slowLofirmo();
 	const batching = { options: { batching: { batch: { batchSize: 3 } } } };
-	const error = await failure(run((i) => status(i, batching), { http: lofirmo.http, items: items(9) }).output);
+	const error = await failure(
+		run((i) => status(i, batching), { http: lofirmo.http, items: items(9) }).output,
+	);
 	expect(error.message).toContain('Res -3');
 	expect(error.context.itemIndex).toBe(4);
 	// batches [0-2] and [3-5] went out; [6-8] did not
@@ -61,7 +67,11 @@ it('without Continue On Fail, lets the failing batch finish, stops there and nam
 it('with Continue On Fail, puts the error item in its place', async () => {
 	const lofirmo = slowLofirmo();
 	const batching = { options: { batching: { batch: { batchSize: 4 } } } };
-	const { output } = run((i) => status(i, batching), { http: lofirmo.http, items: items(6), continueOnFail: true });
+	const { output } = run((i) => status(i, batching), {
+		http: lofirmo.http,
+		items: items(6),
+		continueOnFail: true,
+	});
 	const [result] = await output;
 	expect(result.map((item) => item.json.error ?? item.json.contractId)).toEqual([
 		'C0',
@@ -76,7 +86,9 @@ it('with Continue On Fail, puts the error item in its place', async () => {
 it.each([0, 51, 2.5])('refuses %p items per batch before sending anything', async (batchSize) => {
 	const lofirmo = slowLofirmo();
 	const batching = { options: { batching: { batch: { batchSize } } } };
-	const error = await failure(run((i) => status(i, batching), { http: lofirmo.http, items: items(2) }).output);
+	const error = await failure(
+		run((i) => status(i, batching), { http: lofirmo.http, items: items(2) }).output,
+	);
 	expect(error.message).toBe('Items per Batch must be a whole number from 1 to 50');
 	expect(lofirmo.seen.started).toEqual([]);
 });

@@ -31,9 +31,23 @@ describe('Get Status', () => {
 
 	it('passes an undocumented status through with a null label, and reads keys in any case', async () => {
 		const { output } = run(contract('contractStatus'), {
-			http: answer({ res: '1', estado: '11', fechaenvio: '2021-10-10 10:10', FECHAFIRMA: '', firmantes: '2', firmados: '0' }),
+			http: answer({
+				res: '1',
+				estado: '11',
+				fechaenvio: '2021-10-10 10:10',
+				FECHAFIRMA: '',
+				firmantes: '2',
+				firmados: '0',
+			}),
 		});
 		const [[item]] = await output;
-		expect(item.json).toMatchObject({ status: '11', statusLabel: null, signedAt: null, signers: 2, signed: 0, credits: null });
+		expect(item.json).toMatchObject({
+			status: '11',
+			statusLabel: null,
+			signedAt: null,
+			signers: 2,
+			signed: 0,
+			credits: null,
+		});
 	});
 });

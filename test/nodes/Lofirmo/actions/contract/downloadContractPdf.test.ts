@@ -2,7 +2,16 @@
 import { NodeApiError } from 'n8n-workflow';
 
 import { binaryBuffer } from '../../../../helpers/n8n-context';
-import { answer, contract, failure, reference, run, samplePdf, sentBody, sentReference } from '../../support';
+import {
+	answer,
+	contract,
+	failure,
+	reference,
+	run,
+	samplePdf,
+	sentBody,
+	sentReference,
+} from '../../support';
 
 describe('Download PDF', () => {
 	it.each([
@@ -10,9 +19,12 @@ describe('Download PDF', () => {
 		['FIRMANTE', '-signer-copy'],
 	])('downloads the %s document as binary data', async (document, suffix) => {
 		const pdf = samplePdf(document);
-		const { output, calls } = run(contract('downloadContractPdf', { document, binaryPropertyName: 'contractPdf' }), {
-			http: answer(pdf),
-		});
+		const { output, calls } = run(
+			contract('downloadContractPdf', { document, binaryPropertyName: 'contractPdf' }),
+			{
+				http: answer(pdf),
+			},
+		);
 		const [[item]] = await output;
 		expect(calls[0].options.url).toBe('/DescargarContrato');
 		expect(sentBody(calls)).toEqual({ ...sentReference, Doc: document });
@@ -32,20 +44,26 @@ describe('Download PDF', () => {
 	});
 
 	it('puts the file in "data" by default', async () => {
-		const { output } = run(contract('downloadContractPdf', { document: 'CERTIFICADO' }), { http: answer(samplePdf()) });
+		const { output } = run(contract('downloadContractPdf', { document: 'CERTIFICADO' }), {
+			http: answer(samplePdf()),
+		});
 		const [[item]] = await output;
 		expect(Object.keys(item.binary!)).toEqual(['data']);
 	});
 
 	it('reports an error answer instead of a PDF with its Res code', async () => {
-		const { output } = run(contract('downloadContractPdf', { document: 'CERTIFICADO' }), { http: answer({ Res: '-3' }) });
+		const { output } = run(contract('downloadContractPdf', { document: 'CERTIFICADO' }), {
+			http: answer({ Res: '-3' }),
+		});
 		const error = await failure(output);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toContain('Res -3');
 	});
 
 	it('refuses a document type it does not know', async () => {
-		const { output, calls } = run(contract('downloadContractPdf', { document: 'OTRO' }), { http: answer(samplePdf()) });
+		const { output, calls } = run(contract('downloadContractPdf', { document: 'OTRO' }), {
+			http: answer(samplePdf()),
+		});
 		expect((await failure(output)).message).toBe('Document has an unsupported value');
 		expect(calls).toHaveLength(0);
 	});

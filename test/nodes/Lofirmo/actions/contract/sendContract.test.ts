@@ -4,13 +4,26 @@ import { NodeApiError, NodeOperationError, type IDataObject } from 'n8n-workflow
 
 import { answer, failure, run, sentBody } from '../../support';
 
-const SENT = { Res: '10', ContratoId: '1994779988', ReportId: '1994779989', Cred: '12000', Firmantes: '2', Documentos: '1' };
+const SENT = {
+	Res: '10',
+	ContratoId: '1994779988',
+	ReportId: '1994779989',
+	Cred: '12000',
+	Firmantes: '2',
+	Documentos: '1',
+};
 
 const ana = { name: 'Ana García', email: 'ana@example.com' };
 
 function send(extra: Record<string, unknown> = {}, signers: IDataObject[] = [ana]) {
 	return run(
-		{ resource: 'contract', operation: 'sendContract', signersInput: 'fields', signers: { signer: signers }, ...extra },
+		{
+			resource: 'contract',
+			operation: 'sendContract',
+			signersInput: 'fields',
+			signers: { signer: signers },
+			...extra,
+		},
 		{ http: answer(SENT) },
 	);
 }
@@ -20,9 +33,16 @@ describe('request body', () => {
 		const { output, calls } = send();
 		const [[item]] = await output;
 		expect(calls).toHaveLength(1);
-		expect(calls[0].options).toMatchObject({ method: 'POST', url: '/EnviarContrato', baseURL: 'https://lofirmo.test/api' });
+		expect(calls[0].options).toMatchObject({
+			method: 'POST',
+			url: '/EnviarContrato',
+			baseURL: 'https://lofirmo.test/api',
+		});
 		expect(calls[0].credentialType).toBe('lofirmoApi');
-		expect(sentBody(calls)).toEqual({ Firmantes: [{ Nombre: 'Ana García', Email: 'ana@example.com' }], Resp: 'JSON' });
+		expect(sentBody(calls)).toEqual({
+			Firmantes: [{ Nombre: 'Ana García', Email: 'ana@example.com' }],
+			Resp: 'JSON',
+		});
 		expect(item.json).toEqual({
 			contractId: '1994779988',
 			reportId: '1994779989',
@@ -40,7 +60,12 @@ describe('request body', () => {
 				additionalFields: {
 					workflowId: '238754787',
 					senderSignatures: '1865998, 1865999',
-					documents: { template: [{ templateId: '120958967', acceptance: false }, { templateId: '5', acceptance: true }] },
+					documents: {
+						template: [
+							{ templateId: '120958967', acceptance: false },
+							{ templateId: '5', acceptance: true },
+						],
+					},
 					documentsJson: '[{"Tipo": "OTRO", "X": "1"}]',
 					requestedDocuments: {
 						document: [
@@ -48,7 +73,12 @@ describe('request body', () => {
 							{ text: 'Nómina', from: 'one', signerNumber: 2 },
 						],
 					},
-					personalization: { variable: [{ name: 'Nombre_de_Empresa', value: 'La empresa' }, { name: 'CIF', value: 'B800000000' }] },
+					personalization: {
+						variable: [
+							{ name: 'Nombre_de_Empresa', value: 'La empresa' },
+							{ name: 'CIF', value: 'B800000000' },
+						],
+					},
 					signatureType: '3',
 					senderName: 'MiEmpresa',
 					message: 'Hola [NOMBRE] ([NIF]) de [EMPRESA], firme aquí: [LINK]',
@@ -80,7 +110,13 @@ describe('request body', () => {
 		await output;
 		expect(sentBody(calls)).toEqual({
 			Firmantes: [
-				{ Nombre: 'Pedro Pérez', NIF: '00000000T', Email: 'pedro@example.com', Telefono: '34600000001', EMPRESA: 'ACME' },
+				{
+					Nombre: 'Pedro Pérez',
+					NIF: '00000000T',
+					Email: 'pedro@example.com',
+					Telefono: '34600000001',
+					EMPRESA: 'ACME',
+				},
 				{ Nombre: 'Ana García', Telefono: '34600000002' },
 			],
 			Flujotrabajo: '238754787',
@@ -117,10 +153,20 @@ describe('request body', () => {
 
 	it('leaves out optional fields that were added but left empty', async () => {
 		const { output, calls } = send({
-			additionalFields: { workflowId: '', senderName: '', message: '  ', documents: {}, personalization: {}, senderSignatures: '' },
+			additionalFields: {
+				workflowId: '',
+				senderName: '',
+				message: '  ',
+				documents: {},
+				personalization: {},
+				senderSignatures: '',
+			},
 		});
 		await output;
-		expect(sentBody(calls)).toEqual({ Firmantes: [{ Nombre: 'Ana García', Email: 'ana@example.com' }], Resp: 'JSON' });
+		expect(sentBody(calls)).toEqual({
+			Firmantes: [{ Nombre: 'Ana García', Email: 'ana@example.com' }],
+			Resp: 'JSON',
+		});
 	});
 
 	it('accepts values as expressions give them: numbers as strings, booleans as words, dates as ISO or DateTime', async () => {
@@ -144,7 +190,11 @@ describe('request body', () => {
 			Firmasemisor: [{ ID: 42 }, { ID: 43 }],
 		});
 
-		const late = send({ additionalFields: { deadline: DateTime.fromISO('2099-12-31T23:30:00-05:00', { setZone: true }) } });
+		const late = send({
+			additionalFields: {
+				deadline: DateTime.fromISO('2099-12-31T23:30:00-05:00', { setZone: true }),
+			},
+		});
 		await late.output;
 		// the day as written, not shifted to another time zone
 		expect(sentBody(late.calls).Fechalimite).toBe('2099-12-31');
@@ -153,7 +203,10 @@ describe('request body', () => {
 
 describe('signers as JSON', () => {
 	const jsonSend = (signersJson: unknown) =>
-		run({ resource: 'contract', operation: 'sendContract', signersInput: 'json', signersJson }, { http: answer(SENT) });
+		run(
+			{ resource: 'contract', operation: 'sendContract', signersInput: 'json', signersJson },
+			{ http: answer(SENT) },
+		);
 
 	const signers = [
 		{ Nombre: 'Pedro Pérez', NIF: '00000000T', Email: 'pedro@example.com', Empresa: 'ACME' },
@@ -163,26 +216,46 @@ describe('signers as JSON', () => {
 	it('takes a JSON string', async () => {
 		const { output, calls } = jsonSend(JSON.stringify(signers));
 		await output;
-		expect(sentBody(calls).Firmantes).toEqual([signers[0], { nombre: 'Ana', telefono: '34600000002' }]);
+		expect(sentBody(calls).Firmantes).toEqual([
+			signers[0],
+			{ nombre: 'Ana', telefono: '34600000002' },
+		]);
 	});
 
 	it('takes an array an expression produced, and a single object', async () => {
 		const fromArray = jsonSend(signers);
 		await fromArray.output;
-		expect(sentBody(fromArray.calls).Firmantes).toEqual([signers[0], { nombre: 'Ana', telefono: '34600000002' }]);
+		expect(sentBody(fromArray.calls).Firmantes).toEqual([
+			signers[0],
+			{ nombre: 'Ana', telefono: '34600000002' },
+		]);
 
 		const fromObject = jsonSend({ Nombre: 'Solo', Email: 'solo@example.com' });
 		await fromObject.output;
-		expect(sentBody(fromObject.calls).Firmantes).toEqual([{ Nombre: 'Solo', Email: 'solo@example.com' }]);
+		expect(sentBody(fromObject.calls).Firmantes).toEqual([
+			{ Nombre: 'Solo', Email: 'solo@example.com' },
+		]);
 	});
 
 	it.each([
 		['not JSON', '[{"Nombre": ', 'Signers (JSON) is not valid JSON'],
 		['an empty array', '[]', 'No signers given'],
 		['not objects', '["Ana"]', 'Signers (JSON) must be an array of objects'],
-		['English keys', [{ name: 'Ana', email: 'ana@example.com' }], 'Signer 1 in Signers (JSON) has no name'],
-		['no way to reach', [{ Nombre: 'Ana', NIF: '1' }], 'Signer 1 in Signers (JSON) has neither an email nor a mobile'],
-		['a bad mobile', [{ Nombre: 'Ana', Telefono: '12' }], 'Signer 1 in Signers (JSON) "Telefono" is not a valid mobile number'],
+		[
+			'English keys',
+			[{ name: 'Ana', email: 'ana@example.com' }],
+			'Signer 1 in Signers (JSON) has no name',
+		],
+		[
+			'no way to reach',
+			[{ Nombre: 'Ana', NIF: '1' }],
+			'Signer 1 in Signers (JSON) has neither an email nor a mobile',
+		],
+		[
+			'a bad mobile',
+			[{ Nombre: 'Ana', Telefono: '12' }],
+			'Signer 1 in Signers (JSON) "Telefono" is not a valid mobile number',
+		],
 	])('refuses %s without calling Lofirmo', async (_, value, message) => {
 		const { output, calls } = jsonSend(value);
 		const error = await failure(output);
@@ -197,45 +270,165 @@ describe('checks before sending', () => {
 	it.each<[string, IDataObject, IDataObject[] | undefined, string]>([
 		['no signers', {}, [], 'No signers given'],
 		['a signer without name', {}, [{ email: 'a@example.com' }], 'Signer 1 has no name'],
-		['a signer without email or mobile', {}, [{ name: 'Ana', taxId: '1' }], 'Signer 1 has neither an email nor a mobile'],
-		['a bad email', {}, [{ name: 'Ana', email: 'ana(at)example.com' }], 'Signer 1 Email is not a valid email address'],
-		['a short mobile', {}, [{ name: 'Ana', mobile: '+34 12' }], 'Signer 1 Mobile is not a valid mobile number'],
-		['a mobile with letters', {}, [{ name: 'Ana', mobile: '34600ABC001' }], 'Signer 1 Mobile is not a valid mobile number'],
-		['a variable named like a signer field', {}, [{ ...ana, variables: { variable: [{ name: 'email', value: 'x' }] } }], 'Signer 1 has a variable named "email"'],
-		['a variable without name', {}, [{ ...ana, variables: { variable: [{ name: ' ', value: 'x' }] } }], 'Signer 1 Variables has a variable without a name'],
-		['a 12-character sender', { senderName: 'MiEmpresaSAU' }, undefined, 'Sender Name is too long (12 characters)'],
-		['a message without [LINK]', { message: 'Firme aquí: [link]' }, undefined, 'Message must contain [LINK]'],
-		['a deadline that is no date', { deadline: '31/12/2030' }, undefined, 'Deadline is not a valid date'],
-		['a deadline on a day that does not exist', { deadline: '2030-02-30' }, undefined, 'Deadline is not a valid date'],
+		[
+			'a signer without email or mobile',
+			{},
+			[{ name: 'Ana', taxId: '1' }],
+			'Signer 1 has neither an email nor a mobile',
+		],
+		[
+			'a bad email',
+			{},
+			[{ name: 'Ana', email: 'ana(at)example.com' }],
+			'Signer 1 Email is not a valid email address',
+		],
+		[
+			'a short mobile',
+			{},
+			[{ name: 'Ana', mobile: '+34 12' }],
+			'Signer 1 Mobile is not a valid mobile number',
+		],
+		[
+			'a mobile with letters',
+			{},
+			[{ name: 'Ana', mobile: '34600ABC001' }],
+			'Signer 1 Mobile is not a valid mobile number',
+		],
+		[
+			'a variable named like a signer field',
+			{},
+			[{ ...ana, variables: { variable: [{ name: 'email', value: 'x' }] } }],
+			'Signer 1 has a variable named "email"',
+		],
+		[
+			'a variable without name',
+			{},
+			[{ ...ana, variables: { variable: [{ name: ' ', value: 'x' }] } }],
+			'Signer 1 Variables has a variable without a name',
+		],
+		[
+			'a 12-character sender',
+			{ senderName: 'MiEmpresaSAU' },
+			undefined,
+			'Sender Name is too long (12 characters)',
+		],
+		[
+			'a message without [LINK]',
+			{ message: 'Firme aquí: [link]' },
+			undefined,
+			'Message must contain [LINK]',
+		],
+		[
+			'a deadline that is no date',
+			{ deadline: '31/12/2030' },
+			undefined,
+			'Deadline is not a valid date',
+		],
+		[
+			'a deadline on a day that does not exist',
+			{ deadline: '2030-02-30' },
+			undefined,
+			'Deadline is not a valid date',
+		],
 		['a deadline in the past', { deadline: '2020-01-01' }, undefined, 'Deadline is in the past'],
-		['a likeness over 100', { minLikeness: 101 }, undefined, 'Minimum Likeness % must be a whole number from 0 to 100'],
-		['a fractional likeness', { minLikeness: 80.5 }, undefined, 'Minimum Likeness % must be a whole number from 0 to 100'],
-		['zero reminder days', { reminderInterval: 0 }, undefined, 'Reminder Interval (Days) must be a whole number 1 or more'],
-		['min over max checkboxes', { minCheckboxes: 3, maxCheckboxes: 2 }, undefined, 'Minimum Checkboxes is more than Maximum Checkboxes'],
-		['an unknown signature type', { signatureType: '7' }, undefined, 'Signature Type has an unsupported value'],
+		[
+			'a likeness over 100',
+			{ minLikeness: 101 },
+			undefined,
+			'Minimum Likeness % must be a whole number from 0 to 100',
+		],
+		[
+			'a fractional likeness',
+			{ minLikeness: 80.5 },
+			undefined,
+			'Minimum Likeness % must be a whole number from 0 to 100',
+		],
+		[
+			'zero reminder days',
+			{ reminderInterval: 0 },
+			undefined,
+			'Reminder Interval (Days) must be a whole number 1 or more',
+		],
+		[
+			'min over max checkboxes',
+			{ minCheckboxes: 3, maxCheckboxes: 2 },
+			undefined,
+			'Minimum Checkboxes is more than Maximum Checkboxes',
+		],
+		[
+			'an unknown signature type',
+			{ signatureType: '7' },
+			undefined,
+			'Signature Type has an unsupported value',
+		],
 		['an unknown language', { language: 'fr' }, undefined, 'Language has an unsupported value'],
-		['a non-boolean flag', { alternateChannels: 'maybe' }, undefined, 'Alternate Channels must be true or false'],
-		['a non-numeric sender signature', { senderSignatures: '1865998, abc' }, undefined, 'Sender Signatures has an invalid ID "abc"'],
-		['documents JSON that does not parse', { documentsJson: '[{' }, undefined, 'Documents (JSON) is not valid JSON'],
-		['documents JSON that is not objects', { documentsJson: '[1]' }, undefined, 'Documents (JSON) must be an array of objects'],
-		['a template without ID', { documents: { template: [{ templateId: '' }] } }, undefined, 'Document 1 Template ID is empty'],
+		[
+			'a non-boolean flag',
+			{ alternateChannels: 'maybe' },
+			undefined,
+			'Alternate Channels must be true or false',
+		],
+		[
+			'a non-numeric sender signature',
+			{ senderSignatures: '1865998, abc' },
+			undefined,
+			'Sender Signatures has an invalid ID "abc"',
+		],
+		[
+			'documents JSON that does not parse',
+			{ documentsJson: '[{' },
+			undefined,
+			'Documents (JSON) is not valid JSON',
+		],
+		[
+			'documents JSON that is not objects',
+			{ documentsJson: '[1]' },
+			undefined,
+			'Documents (JSON) must be an array of objects',
+		],
+		[
+			'a template without ID',
+			{ documents: { template: [{ templateId: '' }] } },
+			undefined,
+			'Document 1 Template ID is empty',
+		],
 		[
 			'a requested document for a signer that does not exist',
 			{ requestedDocuments: { document: [{ text: 'DNI', from: 'one', signerNumber: 2 }] } },
 			undefined,
 			'Requested Document 1 Signer Number must be a whole number from 1 to 1',
 		],
-		['a requested document without text', { requestedDocuments: { document: [{ text: '' }] } }, undefined, 'Requested Document 1 Text is empty'],
-		['a duplicate personalization variable', { personalization: { variable: [{ name: 'CIF', value: '1' }, { name: 'cif', value: '2' }] } }, undefined, 'Personalization has the variable "cif" twice'],
-	])('refuses %s, naming the field, without calling Lofirmo', async (_, additionalFields, signers, message) => {
-		const { output, calls } = send({ additionalFields }, signers ?? [ana]);
-		const error = await failure(output);
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toBe(message);
-		expect(error.description).toEqual(expect.any(String));
-		expect(error.context.itemIndex).toBe(0);
-		expect(calls).toHaveLength(0);
-	});
+		[
+			'a requested document without text',
+			{ requestedDocuments: { document: [{ text: '' }] } },
+			undefined,
+			'Requested Document 1 Text is empty',
+		],
+		[
+			'a duplicate personalization variable',
+			{
+				personalization: {
+					variable: [
+						{ name: 'CIF', value: '1' },
+						{ name: 'cif', value: '2' },
+					],
+				},
+			},
+			undefined,
+			'Personalization has the variable "cif" twice',
+		],
+	])(
+		'refuses %s, naming the field, without calling Lofirmo',
+		async (_, additionalFields, signers, message) => {
+			const { output, calls } = send({ additionalFields }, signers ?? [ana]);
+			const error = await failure(output);
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect(error.message).toBe(message);
+			expect(error.description).toEqual(expect.any(String));
+			expect(error.context.itemIndex).toBe(0);
+			expect(calls).toHaveLength(0);
+		},
+	);
 
 	it('accepts 14 days between reminders (the vendor caps the number of reminders, not the interval)', async () => {
 		const { output, calls } = send({ additionalFields: { reminderInterval: 14 } });
@@ -244,15 +437,26 @@ describe('checks before sending', () => {
 	});
 
 	it('accepts an 11-character sender and equal min and max checkboxes', async () => {
-		const { output, calls } = send({ additionalFields: { senderName: 'MiEmpresaSA', minCheckboxes: 2, maxCheckboxes: 2 } });
+		const { output, calls } = send({
+			additionalFields: { senderName: 'MiEmpresaSA', minCheckboxes: 2, maxCheckboxes: 2 },
+		});
 		await output;
-		expect(sentBody(calls)).toMatchObject({ Remitente: 'MiEmpresaSA', Minimocheck: 2, Maximocheck: 2 });
+		expect(sentBody(calls)).toMatchObject({
+			Remitente: 'MiEmpresaSA',
+			Minimocheck: 2,
+			Maximocheck: 2,
+		});
 	});
 });
 
 it('turns a negative Res into an error that shows the code', async () => {
 	const { output, calls } = run(
-		{ resource: 'contract', operation: 'sendContract', signersInput: 'fields', signers: { signer: [ana] } },
+		{
+			resource: 'contract',
+			operation: 'sendContract',
+			signersInput: 'fields',
+			signers: { signer: [ana] },
+		},
 		{ http: answer({ Res: '-5' }) },
 	);
 	const error = await failure(output);

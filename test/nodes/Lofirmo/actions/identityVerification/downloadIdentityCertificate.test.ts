@@ -6,14 +6,22 @@ describe('Identity Verification → Download Certificate', () => {
 	it('downloads the certificate as binary data', async () => {
 		const pdf = samplePdf('identity');
 		const { output, calls } = run(
-			{ resource: 'identityVerification', operation: 'downloadIdentityCertificate', verificationId: '1994779988', binaryPropertyName: 'data' },
+			{
+				resource: 'identityVerification',
+				operation: 'downloadIdentityCertificate',
+				verificationId: '1994779988',
+				binaryPropertyName: 'data',
+			},
 			{ http: answer(pdf) },
 		);
 		const [[item]] = await output;
 		expect(calls[0].options.url).toBe('/DescargarCertificadoVerificacion');
 		expect(sentBody(calls)).toEqual({ Id: '1994779988', Resp: 'JSON' });
 		expect(binaryBuffer(item).equals(pdf)).toBe(true);
-		expect(item.binary!.data).toMatchObject({ mimeType: 'application/pdf', fileName: 'lofirmo-identity-1994779988.pdf' });
+		expect(item.binary!.data).toMatchObject({
+			mimeType: 'application/pdf',
+			fileName: 'lofirmo-identity-1994779988.pdf',
+		});
 		expect(item.json).toEqual({
 			verificationId: '1994779988',
 			document: 'identityCertificate',
@@ -28,7 +36,12 @@ describe('Identity Verification → Download Certificate', () => {
 		['12ab', 'Verification ID must be a whole number'],
 	])('refuses the ID "%s" without calling Lofirmo', async (verificationId, message) => {
 		const { output, calls } = run(
-			{ resource: 'identityVerification', operation: 'downloadIdentityCertificate', verificationId, binaryPropertyName: 'data' },
+			{
+				resource: 'identityVerification',
+				operation: 'downloadIdentityCertificate',
+				verificationId,
+				binaryPropertyName: 'data',
+			},
 			{ http: answer(samplePdf()) },
 		);
 		expect((await failure(output)).message).toBe(message);
