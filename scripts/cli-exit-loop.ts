@@ -4,52 +4,20 @@
  * whether the harness still read the right outcome. Not part of CI (about 6 s a run); exits 1 when any run was
  * misjudged or printed no run data.
  *
- *   npm run build && bash scripts/install-n8n.sh && npx ts-node --transpile-only -P tsconfig.dev.json scripts/cli-exit-loop.ts [N]
+ *   npm run test:cli-exit [-- N]
  */
+import { manualWorkflow } from '../test/helpers/manual-workflow';
 import { importWorkflows, runWorkflowCli, type N8nTarget } from './n8n-harness';
 
 const WORKFLOWS = { loopFail: 'error', loopOk: 'success' } as const;
 
-const workflow = (id: keyof typeof WORKFLOWS) => ({
-	id,
-	name: `exit loop: ${WORKFLOWS[id]}`,
-	active: false,
-	settings: { executionOrder: 'v1' },
-	pinData: {},
-	connections: { Start: { main: [[{ node: 'Step', type: 'main', index: 0 }]] } },
-	nodes: [
-		{
-			id: `${id}-start`,
-			name: 'Start',
-			type: 'n8n-nodes-base.manualTrigger',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		},
-		WORKFLOWS[id] === 'error'
-			? {
-					id: `${id}-step`,
-					name: 'Step',
-					type: 'n8n-nodes-base.stopAndError',
-					typeVersion: 1,
-					position: [200, 0],
-					parameters: { errorMessage: 'exit loop: deliberate failure' },
-				}
-			: {
-					id: `${id}-step`,
-					name: 'Step',
-					type: 'n8n-nodes-base.noOp',
-					typeVersion: 1,
-					position: [200, 0],
-					parameters: {},
-				},
-	],
-});
-
 async function main(): Promise<void> {
 	const runs = Number(process.argv[2] ?? 30);
 	const target: N8nTarget = { version: 2, dataDir: 'cli-exit-loop', port: 5990 };
-	await importWorkflows(target, [workflow('loopFail'), workflow('loopOk')]);
+	await importWorkflows(target, [
+		manualWorkflow('loopFail', true),
+		manualWorkflow('loopOk', false),
+	]);
 	const endings: Record<string, number> = {};
 	let misjudged = 0;
 	for (let run = 1; run <= runs; run++) {

@@ -25,55 +25,13 @@ import {
 	type N8nHandle,
 	type N8nVersion,
 } from '../../scripts/n8n-harness';
+import { manualWorkflow } from '../helpers/manual-workflow';
 import { describeRow } from './samples.support';
 
 const rows: Array<{ version: N8nVersion; port: number }> = [
 	{ version: 2, port: 5720 },
 	{ version: 1, port: 5730 },
 ];
-
-const manualWorkflow = (id: string, failing: boolean) => ({
-	id,
-	name: failing ? 'harness: failing manual run' : 'harness: manual run',
-	active: false,
-	settings: { executionOrder: 'v1' },
-	connections: { Start: { main: [[{ node: 'Step', type: 'main', index: 0 }]] } },
-	pinData: {},
-	nodes: [
-		{
-			id: `${id}-start`,
-			name: 'Start',
-			type: 'n8n-nodes-base.manualTrigger',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		},
-		failing
-			? {
-					id: `${id}-step`,
-					name: 'Step',
-					type: 'n8n-nodes-base.stopAndError',
-					typeVersion: 1,
-					position: [200, 0],
-					parameters: { errorMessage: 'harness: deliberate failure' },
-				}
-			: {
-					id: `${id}-step`,
-					name: 'Step',
-					type: 'n8n-nodes-base.set',
-					typeVersion: 3.4,
-					position: [200, 0],
-					parameters: {
-						assignments: {
-							assignments: [
-								{ id: 'a1', name: 'greeting', value: '={{ "hi " + (1 + 1) }}', type: 'string' },
-							],
-						},
-						options: {},
-					},
-				},
-	],
-});
 
 /** fixed per workflow id (a production webhook is found by path; the id must just be stable and unique) */
 const webhookIdFor = (id: string) =>

@@ -23,7 +23,7 @@ import fc from 'fast-check';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { mutatedReport, nestedValue, setOwn } from '../trigger/arbitraries';
+import { mutatedReport, nestedValue, setOwn, TRICKY_TEXTS } from '../trigger/arbitraries';
 import {
 	CONTRACT_REPORT,
 	CONTRACT_REPORT_JSON,
@@ -113,20 +113,7 @@ const leaf = fc.oneof(
 		weight: 30,
 	},
 	{
-		arbitrary: fc.constantFrom(
-			'',
-			' ',
-			'{',
-			'{"a":',
-			'[1,2',
-			'null',
-			'2021-02-30 10:10',
-			'1014',
-			'5100',
-			'-1',
-			'1e400',
-			'{"__proto__":{"polluted":1}}',
-		),
+		arbitrary: fc.constantFrom(...TRICKY_TEXTS, ' ', '-1', '1e400', '{"__proto__":{"polluted":1}}'),
 		weight: 10,
 	},
 	{

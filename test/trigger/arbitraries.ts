@@ -7,6 +7,9 @@ import fc from 'fast-check';
 
 import { CONTRACT_REPORT, IDENTITY_REPORT } from './fixtures';
 
+/** Text that is almost JSON, a date or a status code: what a report parser trips on. */
+export const TRICKY_TEXTS = ['', '{', '{"a":', '[1,2', 'null', '2021-02-30 10:10', '1014', '5100'];
+
 /** defineProperty, not assignment: a "__proto__" key must be a plain key, as JSON.parse makes it. */
 export function setOwn(target: Record<string, unknown>, name: string, value: unknown) {
 	Object.defineProperty(target, name, {

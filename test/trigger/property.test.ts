@@ -9,7 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { LofirmoTrigger } from '../../nodes/Lofirmo/LofirmoTrigger.node';
 import { readPayload } from '../../nodes/Lofirmo/trigger/payload';
 import { normaliseReport } from '../../nodes/Lofirmo/trigger/report';
-import { mutatedReport, nestedValue } from './arbitraries';
+import { mutatedReport, nestedValue, TRICKY_TEXTS } from './arbitraries';
 import { deliveries, IDENTITY_REPORT, type Delivery } from './fixtures';
 import { basicAuthHeader, callWebhook } from './harness';
 
@@ -35,16 +35,7 @@ const leaf = fc.oneof(
 		weight: 30,
 	},
 	{
-		arbitrary: fc.constantFrom(
-			'',
-			'{',
-			'{"a":',
-			'[1,2',
-			'null',
-			'2021-02-30 10:10',
-			'1014',
-			'5100',
-		),
+		arbitrary: fc.constantFrom(...TRICKY_TEXTS),
 		weight: 10,
 	},
 	// rare, or the run gets slow: each one is copied, encoded and parsed several times
