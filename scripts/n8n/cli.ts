@@ -18,7 +18,6 @@ import * as path from 'node:path';
 import { n8nInstall, type N8nInstall } from './install';
 import { killGroup, n8nEnv, resolveDataDir, spawnN8n, tail, type N8nTarget } from './process';
 
-
 export interface CliResult {
 	code: number | null;
 	signal: NodeJS.Signals | null;
@@ -33,7 +32,9 @@ export function crashedAfterWork(res: CliResult, done: boolean): boolean {
 }
 
 function noteCrash(what: string, res: CliResult): void {
-	console.log(`[harness] ${what}: n8n ended with ${res.signal} after its work was done (n8n's exit race, scripts/n8n/cli.ts)`);
+	console.log(
+		`[harness] ${what}: n8n ended with ${res.signal} after its work was done (n8n's exit race, scripts/n8n/cli.ts)`,
+	);
 }
 
 function targetEnv(
@@ -44,7 +45,10 @@ function targetEnv(
 	const install = 'install' in target ? target.install : n8nInstall(target.version);
 	const dataDir = resolveDataDir(target.dataDir);
 	const port = target.port ?? 5678;
-	const base = 'install' in target ? target.env : n8nEnv(install, { dataDir, port, brokerPort: port + 1, env: target.env });
+	const base =
+		'install' in target
+			? target.env
+			: n8nEnv(install, { dataDir, port, brokerPort: port + 1, env: target.env });
 	// a second broker port: the running server already holds port+1
 	const env: NodeJS.ProcessEnv = { ...base, N8N_RUNNERS_BROKER_PORT: String(port + 2), ...extra };
 	return { install, env, dataDir };
@@ -70,7 +74,9 @@ export async function runN8nCli(
 		const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
 		killGroup(child, 'SIGKILL', true); // task runners an `n8n execute` may leave behind
 		if (signal === 'SIGKILL' && Date.now() - t0 >= timeoutMs) {
-			throw new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${tail(stdout + stderr)}`);
+			throw new Error(
+				`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${tail(stdout + stderr)}`,
+			);
 		}
 		return { code, signal, stdout, stderr, durationMs: Date.now() - t0 };
 	} finally {
@@ -78,7 +84,11 @@ export async function runN8nCli(
 	}
 }
 
-async function importJson(target: N8nTarget, command: string, items: unknown[]): Promise<CliResult> {
+async function importJson(
+	target: N8nTarget,
+	command: string,
+	items: unknown[],
+): Promise<CliResult> {
 	const { dataDir } = targetEnv(target);
 	const dir = path.join(dataDir, 'imports');
 	fs.mkdirSync(dir, { recursive: true });
@@ -86,9 +96,13 @@ async function importJson(target: N8nTarget, command: string, items: unknown[]):
 	fs.writeFileSync(file, JSON.stringify(items, null, 2));
 	const res = await runN8nCli(target, [command, `--input=${file}`]);
 	// the evidence: n8n's own count of what it stored (printed after the last write, before exit)
-	const done = new RegExp(`Successfully imported ${items.length} \\w+`).test(res.stdout + res.stderr);
+	const done = new RegExp(`Successfully imported ${items.length} \\w+`).test(
+		res.stdout + res.stderr,
+	);
 	if (!done) {
-		throw new Error(`n8n ${command} did not report importing ${items.length} (exit ${res.code}, signal ${res.signal}):\n${tail(res.stdout + res.stderr)}`);
+		throw new Error(
+			`n8n ${command} did not report importing ${items.length} (exit ${res.code}, signal ${res.signal}):\n${tail(res.stdout + res.stderr)}`,
+		);
 	}
 	if (crashedAfterWork(res, done)) noteCrash(`n8n ${command}`, res);
 	return res;
@@ -103,12 +117,18 @@ export interface CredentialImport {
 }
 
 /** `n8n import:credentials --input=<file>`; workflows refer to them as `{ "<type>": { id, name } }`. */
-export async function importCredentials(target: N8nTarget, creds: CredentialImport[]): Promise<CliResult> {
+export async function importCredentials(
+	target: N8nTarget,
+	creds: CredentialImport[],
+): Promise<CliResult> {
 	return importJson(target, 'import:credentials', creds);
 }
 
 /** `n8n import:workflow --input=<file>`: give each workflow a fixed `id` (≤ 21 chars); imports are inactive. */
-export async function importWorkflows(target: N8nTarget, workflows: Array<Record<string, unknown>>): Promise<CliResult> {
+export async function importWorkflows(
+	target: N8nTarget,
+	workflows: Array<Record<string, unknown>>,
+): Promise<CliResult> {
 	return importJson(target, 'import:workflow', workflows);
 }
 
@@ -129,14 +149,21 @@ export interface CliExecution {
  * succeeds or fails; the outcome is read from it. Throws when n8n printed no run data: then nothing proves the
  * workflow ran, whatever the exit status.
  */
-export async function runWorkflowCli(target: N8nTarget, id: string, timeoutMs = 120_000): Promise<CliExecution> {
+export async function runWorkflowCli(
+	target: N8nTarget,
+	id: string,
+	timeoutMs = 120_000,
+): Promise<CliExecution> {
 	const res = await runN8nCli(target, ['execute', `--id=${id}`, '--rawOutput'], {
 		env: { N8N_LOG_FORMAT: 'json' },
 		timeoutMs,
 	});
-	const result = parseRawOutput(res.stdout) as { data?: { resultData?: { error?: unknown } } } | undefined;
+	const result = parseRawOutput(res.stdout) as
+		{ data?: { resultData?: { error?: unknown } } } | undefined;
 	if (!result?.data?.resultData) {
-		throw new Error(`n8n execute --id=${id} printed no run data (exit ${res.code}, signal ${res.signal}):\n${tail(res.stdout + res.stderr)}`);
+		throw new Error(
+			`n8n execute --id=${id} printed no run data (exit ${res.code}, signal ${res.signal}):\n${tail(res.stdout + res.stderr)}`,
+		);
 	}
 	if (crashedAfterWork(res, true)) noteCrash(`n8n execute --id=${id}`, res);
 	return { ...res, result, outcome: result.data.resultData.error ? 'error' : 'success' };

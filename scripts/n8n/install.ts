@@ -12,7 +12,9 @@ export type N8nVersion = 1 | 2;
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** where scripts/install-n8n.sh installs (N8N_CACHE_DIR overrides, as for the script) */
-export const CACHE_DIR = process.env.N8N_CACHE_DIR ? path.resolve(process.env.N8N_CACHE_DIR) : path.join(REPO_ROOT, '.n8n-cache');
+export const CACHE_DIR = process.env.N8N_CACHE_DIR
+	? path.resolve(process.env.N8N_CACHE_DIR)
+	: path.join(REPO_ROOT, '.n8n-cache');
 export const RUNS_DIR = path.join(CACHE_DIR, 'runs');
 export const PACKAGE_NAME = 'n8n-nodes-lofirmo';
 
@@ -78,7 +80,11 @@ export type PackageMode =
  * Compiled nodes and credentials found in the repo's dist/ (what n8n can load right now), and the files the
  * package.json "n8n" section lists that dist/ lacks (n8n then fails to load the whole package).
  */
-export function builtPackageContents(): { nodes: string[]; credentials: string[]; missing: string[] } {
+export function builtPackageContents(): {
+	nodes: string[];
+	credentials: string[];
+	missing: string[];
+} {
 	const walk = (dir: string, suffix: string): string[] => {
 		if (!fs.existsSync(dir)) return [];
 		const out: string[] = [];
@@ -117,7 +123,11 @@ export function installOurPackage(install: N8nInstall, n8nFolder: string, mode: 
 	fs.writeFileSync(
 		path.join(nodesDir, 'package.json'),
 		JSON.stringify(
-			{ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: ourPackage.version } },
+			{
+				name: 'installed-nodes',
+				private: true,
+				dependencies: { [PACKAGE_NAME]: ourPackage.version },
+			},
 			null,
 			2,
 		),
@@ -136,9 +146,13 @@ export function installOurPackage(install: N8nInstall, n8nFolder: string, mode: 
 			);
 			const [{ filename }] = JSON.parse(out) as Array<{ filename: string }>;
 			fs.mkdirSync(target, { recursive: true });
-			execFileSync('tar', ['-xzf', path.join(tmp, filename), '-C', target, '--strip-components=1'], {
-				timeout: 60_000,
-			});
+			execFileSync(
+				'tar',
+				['-xzf', path.join(tmp, filename), '-C', target, '--strip-components=1'],
+				{
+					timeout: 60_000,
+				},
+			);
 		} finally {
 			fs.rmSync(tmp, { recursive: true, force: true });
 		}
@@ -148,7 +162,9 @@ export function installOurPackage(install: N8nInstall, n8nFolder: string, mode: 
 	// without this, node resolution would climb to the repo's own node_modules).
 	const workflowLink = path.join(modulesDir, 'n8n-workflow');
 	fs.rmSync(workflowLink, { recursive: true, force: true });
-	const n8nWorkflow = path.join(path.dirname(path.dirname(path.dirname(install.n8nBin))), 'n8n-workflow');
+	const n8nWorkflow = path.join(
+		path.dirname(path.dirname(path.dirname(install.n8nBin))),
+		'n8n-workflow',
+	);
 	if (fs.existsSync(n8nWorkflow)) fs.symlinkSync(n8nWorkflow, workflowLink, 'dir');
 }
-

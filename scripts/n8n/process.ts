@@ -6,7 +6,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { installOurPackage, n8nInstall, RUNS_DIR, type N8nInstall, type N8nVersion, type PackageMode } from './install';
+import {
+	installOurPackage,
+	n8nInstall,
+	RUNS_DIR,
+	type N8nInstall,
+	type N8nVersion,
+	type PackageMode,
+} from './install';
 /** Fixed key: data folders can be reused between runs and imported credentials stay readable. */
 export const TEST_ENCRYPTION_KEY = 'lofirmo-e2e-fixed-test-encryption-key-0001';
 
@@ -109,10 +116,13 @@ export function n8nEnv(
 	// jest settings must not leak into n8n (NODE_ENV=test silences n8n's logger and breaks its start);
 	// what the caller passes in opts.env is kept
 	const inherited: NodeJS.ProcessEnv = { ...process.env };
-	for (const name of ['NODE_ENV', 'NODE_OPTIONS', 'TS_NODE_PROJECT', 'JEST_WORKER_ID']) delete inherited[name];
+	for (const name of ['NODE_ENV', 'NODE_OPTIONS', 'TS_NODE_PROJECT', 'JEST_WORKER_ID'])
+		delete inherited[name];
 	const env: NodeJS.ProcessEnv = {
 		...inherited,
-		PATH: install.pathPrefix ? `${install.pathPrefix}${path.delimiter}${process.env.PATH ?? ''}` : process.env.PATH,
+		PATH: install.pathPrefix
+			? `${install.pathPrefix}${path.delimiter}${process.env.PATH ?? ''}`
+			: process.env.PATH,
 		N8N_USER_FOLDER: opts.dataDir,
 		N8N_PORT: String(opts.port),
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
@@ -139,7 +149,12 @@ export function n8nEnv(
  * The n8n script itself, on the chosen Node (not npx / a shell: the pid must be n8n's). Detached: its own
  * process group, so a last-resort SIGKILL also reaches the task runners.
  */
-export function spawnN8n(install: N8nInstall, args: string[], dataDir: string, env: NodeJS.ProcessEnv): ChildProcess {
+export function spawnN8n(
+	install: N8nInstall,
+	args: string[],
+	dataDir: string,
+	env: NodeJS.ProcessEnv,
+): ChildProcess {
 	const child = spawn(install.nodeBin, [install.n8nBin, ...args], {
 		cwd: dataDir,
 		env,
@@ -162,10 +177,17 @@ export async function startN8n(opts: StartOptions): Promise<N8nHandle> {
 	fs.mkdirSync(n8nFolder, { recursive: true });
 	installOurPackage(install, n8nFolder, opts.packageMode ?? 'pack');
 
-	const env = n8nEnv(install, { dataDir, port: opts.port, brokerPort: opts.port + 1, env: opts.env });
+	const env = n8nEnv(install, {
+		dataDir,
+		port: opts.port,
+		brokerPort: opts.port + 1,
+		env: opts.env,
+	});
 	const logFile = path.join(dataDir, 'n8n.log');
 	const logStream = fs.createWriteStream(logFile, { flags: 'a' });
-	logStream.write(`\n===== ${new Date().toISOString()} start n8n ${install.n8nVersion} on port ${opts.port}\n`);
+	logStream.write(
+		`\n===== ${new Date().toISOString()} start n8n ${install.n8nVersion} on port ${opts.port}\n`,
+	);
 
 	const t0 = Date.now();
 	const child = spawnN8n(install, ['start'], dataDir, env);

@@ -15,7 +15,6 @@ export const DEFAULT_OWNER = {
 
 const BROWSER_ID = 'lofirmo-e2e-browser';
 
-
 function http(handle: N8nHandle): AxiosInstance {
 	return axios.create({
 		baseURL: handle.baseUrl,
@@ -72,7 +71,10 @@ export async function setupOwner(
 	const client = http(handle);
 	const headers = { 'browser-id': BROWSER_ID };
 	const setup = await client.post('/rest/owner/setup', owner, { headers });
-	if (setup.status !== 200 && !(setup.status === 400 && /already/i.test(JSON.stringify(setup.data)))) {
+	if (
+		setup.status !== 200 &&
+		!(setup.status === 400 && /already/i.test(JSON.stringify(setup.data)))
+	) {
 		throw new Error(`owner setup failed: ${describeResponse(setup)}`);
 	}
 	const login = await client.post(
@@ -117,13 +119,18 @@ export async function createApiKey(
 	const offered = await client.get('/rest/api-keys/scopes', { headers });
 	const all = offered.status === 200 ? restData<string[]>(offered) : undefined;
 	const attempts: Array<Record<string, unknown>> = [];
-	if (opts.scopes !== 'all') attempts.push({ scopes: opts.scopes ?? WANTED_API_KEY_SCOPES, expiresAt: null });
+	if (opts.scopes !== 'all')
+		attempts.push({ scopes: opts.scopes ?? WANTED_API_KEY_SCOPES, expiresAt: null });
 	if (all) attempts.push({ scopes: all, expiresAt: null });
 	attempts.push({ expiresAt: null }, {});
 	const errors: string[] = [];
 	for (const body of attempts) {
 		// labels must be unique per user
-		const res = await client.post('/rest/api-keys', { label: `${label}-${Date.now()}`, ...body }, { headers });
+		const res = await client.post(
+			'/rest/api-keys',
+			{ label: `${label}-${Date.now()}`, ...body },
+			{ headers },
+		);
 		if (res.status === 200) {
 			const data = restData<{ rawApiKey?: string; apiKey?: string; scopes?: string[] }>(res);
 			const key = data.rawApiKey ?? data.apiKey;
@@ -139,19 +146,22 @@ export async function createApiKey(
 }
 
 /** `GET /types/nodes.json` (session cookie): every node type n8n loaded, ours included. */
-export async function nodeTypes(handle: N8nHandle): Promise<Array<{ name: string; version: number | number[] } & Record<string, unknown>>> {
+export async function nodeTypes(
+	handle: N8nHandle,
+): Promise<Array<{ name: string; version: number | number[] } & Record<string, unknown>>> {
 	const res = await http(handle).get('/types/nodes.json', { headers: cookieHeaders(handle) });
 	expectOk(res);
 	return res.data as Array<{ name: string; version: number | number[] } & Record<string, unknown>>;
 }
 
 /** `GET /types/credentials.json` (session cookie): every credential type n8n loaded. */
-export async function credentialTypes(handle: N8nHandle): Promise<Array<{ name: string } & Record<string, unknown>>> {
+export async function credentialTypes(
+	handle: N8nHandle,
+): Promise<Array<{ name: string } & Record<string, unknown>>> {
 	const res = await http(handle).get('/types/credentials.json', { headers: cookieHeaders(handle) });
 	expectOk(res);
 	return res.data as Array<{ name: string } & Record<string, unknown>>;
 }
-
 
 async function pollUntil<T>(
 	what: string,
@@ -165,7 +175,10 @@ async function pollUntil<T>(
 		last = await probe();
 		if (last.done) return last.value;
 		const left = deadline - Date.now();
-		if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last.detail ? `: ${last.detail}` : ''}`);
+		if (left <= 0)
+			throw new Error(
+				`timed out after ${timeoutMs} ms waiting for ${what}${last.detail ? `: ${last.detail}` : ''}`,
+			);
 		await new Promise((r) => setTimeout(r, Math.min(intervalMs, left)));
 	}
 }
@@ -187,38 +200,60 @@ export async function activateWorkflow(
 	opts: { timeoutMs?: number; method?: string; probe?: 'cors' | 'request' } = {},
 ): Promise<Record<string, unknown>> {
 	const client = http(handle);
-	const res = await client.post(`/api/v1/workflows/${encodeURIComponent(id)}/activate`, {}, { headers: apiKeyHeaders(handle) });
+	const res = await client.post(
+		`/api/v1/workflows/${encodeURIComponent(id)}/activate`,
+		{},
+		{ headers: apiKeyHeaders(handle) },
+	);
 	expectOk(res);
 	if (webhookUrl) {
-		const url = /^https?:/.test(webhookUrl) ? webhookUrl : `${handle.baseUrl}/${webhookUrl.replace(/^\//, '')}`;
+		const url = /^https?:/.test(webhookUrl)
+			? webhookUrl
+			: `${handle.baseUrl}/${webhookUrl.replace(/^\//, '')}`;
 		const method = (opts.method ?? 'POST').toUpperCase();
-		await pollUntil(`webhook ${method} ${url} to be registered`, opts.timeoutMs ?? 30_000, 200, async () => {
-			if (opts.probe === 'request') {
-				const probe = await client.request({ url, method, timeout: 10_000 });
-				return { done: probe.status !== 404, value: undefined, detail: `last answer ${probe.status}` };
-			}
-			const probe = await client.request({
-				url,
-				method: 'OPTIONS',
-				timeout: 5_000,
-				headers: { Origin: handle.baseUrl, 'Access-Control-Request-Method': method },
-			});
-			const allowed = String(probe.headers['access-control-allow-methods'] ?? '')
-				.split(',')
-				.map((m) => m.trim().toUpperCase());
-			return {
-				done: probe.status < 300 && allowed.includes(method),
-				value: undefined,
-				detail: `last preflight ${probe.status}, allowed methods: ${allowed.join(', ') || 'none'}`,
-			};
-		});
+		await pollUntil(
+			`webhook ${method} ${url} to be registered`,
+			opts.timeoutMs ?? 30_000,
+			200,
+			async () => {
+				if (opts.probe === 'request') {
+					const probe = await client.request({ url, method, timeout: 10_000 });
+					return {
+						done: probe.status !== 404,
+						value: undefined,
+						detail: `last answer ${probe.status}`,
+					};
+				}
+				const probe = await client.request({
+					url,
+					method: 'OPTIONS',
+					timeout: 5_000,
+					headers: { Origin: handle.baseUrl, 'Access-Control-Request-Method': method },
+				});
+				const allowed = String(probe.headers['access-control-allow-methods'] ?? '')
+					.split(',')
+					.map((m) => m.trim().toUpperCase());
+				return {
+					done: probe.status < 300 && allowed.includes(method),
+					value: undefined,
+					detail: `last preflight ${probe.status}, allowed methods: ${allowed.join(', ') || 'none'}`,
+				};
+			},
+		);
 	}
 	return res.data as Record<string, unknown>;
 }
 
 /** `POST /api/v1/workflows/<id>/deactivate`. */
-export async function deactivateWorkflow(handle: N8nHandle, id: string): Promise<Record<string, unknown>> {
-	const res = await http(handle).post(`/api/v1/workflows/${encodeURIComponent(id)}/deactivate`, {}, { headers: apiKeyHeaders(handle) });
+export async function deactivateWorkflow(
+	handle: N8nHandle,
+	id: string,
+): Promise<Record<string, unknown>> {
+	const res = await http(handle).post(
+		`/api/v1/workflows/${encodeURIComponent(id)}/deactivate`,
+		{},
+		{ headers: apiKeyHeaders(handle) },
+	);
 	expectOk(res);
 	return res.data as Record<string, unknown>;
 }
@@ -270,7 +305,11 @@ export async function listExecutions(
 }
 
 /** `GET /api/v1/executions/<id>?includeData=true`. */
-export async function getExecution(handle: N8nHandle, id: string | number, includeData = true): Promise<PublicExecution> {
+export async function getExecution(
+	handle: N8nHandle,
+	id: string | number,
+	includeData = true,
+): Promise<PublicExecution> {
 	const res = await http(handle).get(`/api/v1/executions/${id}`, {
 		params: { includeData: String(includeData) },
 		headers: apiKeyHeaders(handle),
@@ -294,14 +333,19 @@ export async function waitForExecutions(
 	opts: { settled?: boolean; intervalMs?: number } = {},
 ): Promise<PublicExecution[]> {
 	const settled = opts.settled ?? true;
-	return pollUntil(`${count} execution(s) of workflow ${workflowId}`, timeoutMs, opts.intervalMs ?? 250, async () => {
-		const list = await listExecutions(handle, workflowId);
-		const pending = list.filter((e) => UNFINISHED.has(e.status));
-		const done = list.length >= count && (!settled || pending.length === 0);
-		return {
-			done,
-			value: list,
-			detail: `${list.length} found (${list.map((e) => `${e.id}:${e.status}`).join(', ') || 'none'})`,
-		};
-	});
+	return pollUntil(
+		`${count} execution(s) of workflow ${workflowId}`,
+		timeoutMs,
+		opts.intervalMs ?? 250,
+		async () => {
+			const list = await listExecutions(handle, workflowId);
+			const pending = list.filter((e) => UNFINISHED.has(e.status));
+			const done = list.length >= count && (!settled || pending.length === 0);
+			return {
+				done,
+				value: list,
+				detail: `${list.length} found (${list.map((e) => `${e.id}:${e.status}`).join(', ') || 'none'})`,
+			};
+		},
+	);
 }

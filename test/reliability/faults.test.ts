@@ -20,7 +20,7 @@ import { NodeApiError } from 'n8n-workflow';
 import type { FaultOptions } from '../../sandbox/faults';
 import { binaryBuffer, realHttp, type HttpHandler } from '../helpers/n8n-context';
 import { countFigures } from '../helpers/figures';
-import { MAX_TRIES } from '../helpers/promises';
+import { MAX_TRIES } from '../helpers/retry-promise';
 import {
 	ALWAYS,
 	cappedHttp,

@@ -17,7 +17,7 @@ import {
 	type LogEntry,
 	type TestCredentials,
 } from '../helpers/n8n-context';
-import { MAX_TRIES } from '../helpers/promises';
+import { MAX_TRIES } from '../helpers/retry-promise';
 import { startSandbox, TOKEN, USER, type Sandbox } from '../helpers/sandbox';
 import {
 	basicAuthHeader,

@@ -17,7 +17,7 @@ import {
 } from '../../nodes/Lofirmo/transport';
 import { LOFIRMO_FUNCTIONS } from '../../nodes/Lofirmo/actions/operations';
 import { isPdf } from '../helpers/pdf';
-import { MAX_TRIES } from '../helpers/promises';
+import { MAX_TRIES } from '../helpers/retry-promise';
 import {
 	createExecuteContext,
 	realHttp,
