@@ -17,6 +17,7 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { resources } from '../../nodes/Lofirmo/actions/operations';
 import type { FaultOptions } from '../../sandbox/faults';
 import { binaryBuffer, realHttp, type HttpHandler } from '../helpers/n8n-context';
 import { countFigures } from '../helpers/figures';
@@ -25,6 +26,7 @@ import {
 	ALWAYS,
 	cappedHttp,
 	OPERATION_NAMES,
+	OPERATIONS,
 	opParameters,
 	PDF_OPERATIONS,
 	runNode,
@@ -135,6 +137,17 @@ const REPEATABLE: Record<Operation, boolean> = {
 };
 const READING = OPERATION_NAMES.filter((op) => REPEATABLE[op]);
 
+// the hand-written lists cover every operation the node has (a new one must be put in them, with its answer)
+it('covers every operation of the node, each under its own resource', () => {
+	const fromPackage = resources
+		.flatMap((resource) =>
+			resource.operations.map((op) => `${op.option.value} (${resource.option.value})`),
+		)
+		.sort();
+	expect(OPERATION_NAMES.map((op) => `${op} (${OPERATIONS[op]})`).sort()).toEqual(fromPackage);
+	expect(Object.keys(REPEATABLE).sort()).toEqual([...OPERATION_NAMES].sort());
+});
+
 const RECOVERING: Record<string, Scenario & { attempts: number }> = {
 	'HTTP 503 twice, then answered': {
 		name: '',
@@ -150,7 +163,7 @@ const RECOVERING: Record<string, Scenario & { attempts: number }> = {
 	'timeout once, then answered': {
 		name: '',
 		fault: { type: 'delay', ms: DELAY_MS, times: 1 },
-		http: cappedHttp(TIMEOUT_CAP_MS),
+		http: cappedHttp(TIMEOUT_CAP_MS, 1),
 		attempts: 2,
 		ops: READING,
 	},

@@ -96,11 +96,19 @@ export function isNodeError(error: unknown): error is NodeApiError | NodeOperati
 
 /**
  * Real HTTP whose timeout is capped, so a test never waits the transport's own 30 s; what the transport asked for
- * stays in the recorded calls (they are recorded before this handler runs).
+ * stays in the recorded calls (they are recorded before this handler runs). `calls`: only the first that many
+ * requests to each URL are capped, so an answer that follows a timeout is not itself held to the cap (a loaded
+ * machine may take longer than the cap to give it).
  */
-export function cappedHttp(capMs: number): HttpHandler {
-	return (options, credentials) =>
-		realHttp({ ...options, timeout: Math.min(options.timeout ?? capMs, capMs) }, credentials);
+export function cappedHttp(capMs: number, calls = Infinity): HttpHandler {
+	const made = new Map<string, number>();
+	return (options, credentials) => {
+		const url = String(options.url);
+		const before = made.get(url) ?? 0;
+		made.set(url, before + 1);
+		const timeout = before < calls ? Math.min(options.timeout ?? capMs, capMs) : options.timeout;
+		return realHttp({ ...options, timeout }, credentials);
+	};
 }
 
 export interface World {
