@@ -72,7 +72,7 @@ export class LofirmoApi implements ICredentialType {
 
 	// A real call to the credits function: it costs nothing and fails with 401 on a wrong user or token. Its path
 	// follows Path Overrides as resolvePath does (bad JSON ignored, a leading slash added; a unit test compares the
-	// two through n8n's own expression evaluator). Written out rather than resolvePath.toString(): n8n's expression
+	// two, evaluating this with n8n-workflow's own expression evaluator). Written out rather than resolvePath.toString(): n8n's expression
 	// parser refuses `catch {}` ("null does not match type Pattern") and its sandbox blocks computed keys (`map[key]`).
 	test: ICredentialTestRequest = {
 		request: {
