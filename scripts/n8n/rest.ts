@@ -154,6 +154,15 @@ export async function nodeTypes(
 	return res.data as Array<{ name: string; version: number | number[] } & Record<string, unknown>>;
 }
 
+/** `GET /rest/credentials` (session cookie): the credentials stored in this n8n (no secrets: n8n leaves out `data`). */
+export async function storedCredentials(
+	handle: N8nHandle,
+): Promise<Array<{ id: string; name: string; type: string }>> {
+	const res = await http(handle).get('/rest/credentials', { headers: cookieHeaders(handle) });
+	expectOk(res);
+	return restData<Array<{ id: string; name: string; type: string }>>(res);
+}
+
 /** `GET /types/credentials.json` (session cookie): every credential type n8n loaded. */
 export async function credentialTypes(
 	handle: N8nHandle,

@@ -21,6 +21,7 @@ import {
 	setupOwner,
 	startN8n,
 	stopAll,
+	storedCredentials,
 	waitForExecutions,
 	type N8nHandle,
 	type N8nVersion,
@@ -145,6 +146,9 @@ for (const { version, port } of rows) {
 			console.log(`n8n ${again.install.n8nVersion}: reused start ${again.startupMs} ms`);
 			await setupOwner(again); // the owner exists: logs in
 			expect((await credentialTypes(again)).map((c) => c.name)).toContain('lofirmoApi');
+			expect(await storedCredentials(again)).toContainEqual(
+				expect.objectContaining({ id: `harnessCredV${version}`, type: 'lofirmoApi' }),
+			);
 			expect((await nodeTypes(again)).map((t) => t.name)).toContain(`${PACKAGE_NAME}.lofirmo`);
 			await createApiKey(again);
 			expect(

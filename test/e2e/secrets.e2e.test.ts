@@ -391,6 +391,8 @@ describeRow(
 			sb!.setWebhook(null);
 
 			// the reports with the right auth, sends included (11) and certified ones (1014): 2 per accepted contract
+			// (every delivery was answered already, and n8n records a webhook's execution before it answers: once 12 are
+			// listed and settled, a 13th would be listed too)
 			const deadline = Date.now() + WAIT_MS;
 			let executions: PublicExecution[] = [];
 			while (Date.now() < deadline) {

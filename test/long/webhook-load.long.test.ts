@@ -351,30 +351,29 @@ async function sendAll(
 // ---------------------------------------------------------------------------------------------------------
 
 /**
- * Waits until the workflow has at least `count` executions, none running, then `quietMs` more to catch any extra
- * one; returns them all with their data. Polls without data (1,000 executions with data is a heavy listing).
+ * Waits until the workflow has at least `count` executions, none running; returns them all with their data. Polls
+ * without data (1,000 executions with data is a heavy listing). No quiet period after: every report was answered
+ * before this is called, and for a webhook answered on receipt n8n records the execution before it answers
+ * (`WorkflowRunner.run` is awaited first, cli webhooks/webhook-helpers), so any extra execution is already listed.
  */
 async function settledExecutions(
 	n8n: N8nHandle,
 	workflowId: string,
 	count: number,
 	timeoutMs: number,
-	quietMs = 3_000,
 ): Promise<PublicExecution[]> {
 	const deadline = Date.now() + timeoutMs;
-	let last: PublicExecution[] = [];
 	for (;;) {
-		last = await listExecutions(n8n, workflowId, { includeData: false });
-		const running = last.filter((e) => e.status === 'new' || e.status === 'running').length;
-		if (last.length >= count && running === 0) break;
+		const listed = await listExecutions(n8n, workflowId, { includeData: false });
+		const running = listed.filter((e) => e.status === 'new' || e.status === 'running').length;
+		if (listed.length >= count && running === 0) break;
 		if (Date.now() > deadline) {
 			throw new Error(
-				`timed out after ${timeoutMs} ms: ${last.length} of ${count} executions, ${running} still running`,
+				`timed out after ${timeoutMs} ms: ${listed.length} of ${count} executions, ${running} still running`,
 			);
 		}
 		await new Promise((r) => setTimeout(r, 2_000));
 	}
-	await new Promise((r) => setTimeout(r, quietMs));
 	return listExecutions(n8n, workflowId, { includeData: true });
 }
 
@@ -482,7 +481,7 @@ async function repeatedDeliveries(
 	const url = hookUrl(n8n, DEDUPE_WORKFLOW.webhookId);
 
 	const sent = await sendAll(url, firstWave, LOAD.concurrency, stop);
-	await settledExecutions(n8n, DEDUPE_WORKFLOW.id, firstWave.length, SETTLE_MS.dedupe, 1_000);
+	await settledExecutions(n8n, DEDUPE_WORKFLOW.id, firstWave.length, SETTLE_MS.dedupe);
 	sent.push(...(await sendAll(url, secondWave, LOAD.concurrency, stop)));
 	const executions = await settledExecutions(
 		n8n,
