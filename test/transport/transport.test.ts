@@ -7,7 +7,6 @@ import type { IHttpRequestOptions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import {
-	getField,
 	lofirmoApiRequest,
 	lofirmoDownloadPdf,
 	LofirmoRun,
@@ -16,6 +15,7 @@ import {
 	type StoredPdf,
 } from '../../nodes/Lofirmo/transport';
 import { LOFIRMO_FUNCTIONS } from '../../nodes/Lofirmo/actions/operations';
+import { getField } from '../../nodes/Lofirmo/shared/fields';
 import { isPdf } from '../helpers/pdf';
 import { MAX_TRIES } from '../helpers/retry-promise';
 import {

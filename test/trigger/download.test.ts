@@ -7,7 +7,8 @@ import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { LofirmoTrigger } from '../../nodes/Lofirmo/LofirmoTrigger.node';
 import { LOFIRMO_FUNCTIONS } from '../../nodes/Lofirmo/actions/operations';
-import { getField, lofirmoApiRequest } from '../../nodes/Lofirmo/transport';
+import { getField } from '../../nodes/Lofirmo/shared/fields';
+import { lofirmoApiRequest } from '../../nodes/Lofirmo/transport';
 import { binaryBuffer, createExecuteContext, type TestCredentials } from '../helpers/n8n-context';
 import { isPdf } from '../helpers/pdf';
 import { startSandbox, TOKEN, USER, type Sandbox } from '../helpers/sandbox';

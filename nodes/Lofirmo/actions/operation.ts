@@ -23,7 +23,7 @@ export interface Operation {
 	readonly option: OperationOption;
 	/** The Lofirmo function it calls; its `changes` flag decides whether a failed call may be repeated. */
 	readonly apiFunction: LofirmoFunction;
-	/** Its fields, shown when it is picked (the resource's index.ts adds that condition). */
+	/** Its fields, shown when it is picked (defineResource adds that condition). */
 	readonly properties: LofirmoProperties;
 	execute(
 		this: IExecuteFunctions,

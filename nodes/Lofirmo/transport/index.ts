@@ -3,9 +3,8 @@
  * went wrong and whether trying again is safe, answer.ts reads what Lofirmo answered, errors.ts words the errors,
  * pdf.ts streams and checks downloaded PDFs, run.ts is what one node run remembers.
  */
-export { getField } from '../shared/fields';
 export { parseApiAnswer } from './answer';
 export { DEFAULT_BASE_URL, type LofirmoFunction } from './endpoints';
 export { lofirmoDownloadPdf, type DownloadOptions, type StoredPdf } from './pdf';
-export { lofirmoApiRequest, MAX_ATTEMPTS, resolvePath, type RequestOptions } from './request';
+export { lofirmoApiRequest, resolvePath, type RequestOptions } from './request';
 export { CREDENTIAL_TYPE, LofirmoRun, type LofirmoContext } from './run';

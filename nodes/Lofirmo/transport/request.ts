@@ -22,7 +22,7 @@ import { describeFailure, networkCode, type Outcome } from './failures';
 import { CREDENTIAL_TYPE, LofirmoRun, type LofirmoContext } from './run';
 
 /** At most this many tries for one call, first one included. */
-export const MAX_ATTEMPTS = 3;
+const MAX_ATTEMPTS = 3;
 const BACKOFF_MS = [400, 1200];
 const JSON_TIMEOUT_MS = 30_000;
 const PDF_TIMEOUT_MS = 300_000;

@@ -3,15 +3,10 @@
  * to Lofirmo. The action node's router makes one per execute() and hands it to every operation; a call made without
  * one runs on its own.
  */
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	ILoadOptionsFunctions,
-	IWebhookFunctions,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 /** The n8n contexts that call Lofirmo. */
-export type LofirmoContext = IExecuteFunctions | IWebhookFunctions | ILoadOptionsFunctions;
+export type LofirmoContext = IExecuteFunctions | IWebhookFunctions;
 
 export const CREDENTIAL_TYPE = 'lofirmoApi';
 

@@ -64,6 +64,20 @@ describe('description', () => {
 		}
 	});
 
+	// the options are built from the operation files, where n8n's lint rule for sorted options cannot see them
+	it('lists resources, and the operations of each, by name (as n8n lists options)', () => {
+		const byName = (names: string[]) => [...names].sort((a, b) => a.localeCompare(b));
+		const resourceNames = resources.map((resource) => resource.option.name);
+		expect(resourceNames).toEqual(byName(resourceNames));
+		for (const resource of resources) {
+			const names = resource.operations.map((op) => op.option.name);
+			expect({ resource: resource.option.name, names }).toEqual({
+				resource: resource.option.name,
+				names: byName(names),
+			});
+		}
+	});
+
 	it('has no operation value twice, across resources (the subtitle and the router look operations up by value)', () => {
 		const values = allOperations.map(({ option }) => option.value);
 		expect(new Set(values).size).toBe(values.length);
