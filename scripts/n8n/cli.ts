@@ -26,12 +26,9 @@ export interface CliResult {
 	durationMs: number;
 }
 
-/** True when n8n died of a signal after printing that its work was done (the exit race above). */
-export function crashedAfterWork(res: CliResult, done: boolean): boolean {
-	return done && res.signal !== null && res.signal !== 'SIGKILL';
-}
-
-function noteCrash(what: string, res: CliResult): void {
+/** Called once the evidence of the work is in: says so when n8n then died of a signal (the exit race above). */
+function noteCrashAfterWork(what: string, res: CliResult): void {
+	if (res.signal === null) return;
 	console.log(
 		`[harness] ${what}: n8n ended with ${res.signal} after its work was done (n8n's exit race, scripts/n8n/cli.ts)`,
 	);
@@ -104,7 +101,7 @@ async function importJson(
 			`n8n ${command} did not report importing ${items.length} (exit ${res.code}, signal ${res.signal}):\n${tail(res.stdout + res.stderr)}`,
 		);
 	}
-	if (crashedAfterWork(res, done)) noteCrash(`n8n ${command}`, res);
+	noteCrashAfterWork(`n8n ${command}`, res);
 	return res;
 }
 
@@ -165,7 +162,7 @@ export async function runWorkflowCli(
 			`n8n execute --id=${id} printed no run data (exit ${res.code}, signal ${res.signal}):\n${tail(res.stdout + res.stderr)}`,
 		);
 	}
-	if (crashedAfterWork(res, true)) noteCrash(`n8n execute --id=${id}`, res);
+	noteCrashAfterWork(`n8n execute --id=${id}`, res);
 	return { ...res, result, outcome: result.data.resultData.error ? 'error' : 'success' };
 }
 
