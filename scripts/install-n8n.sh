@@ -4,6 +4,8 @@
 #   scripts/install-n8n.sh                 n8n 2.x (n8n/package.json) + Node 24  -> .n8n-cache/n8n-2, .n8n-cache/node24
 #   scripts/install-n8n.sh v1              n8n 1.x (n8n/v1/package.json), Node 20 -> .n8n-cache/n8n-1
 #   scripts/install-n8n.sh --with-chromium also installs Debian chromium (apt-get) when /usr/bin/chromium is missing
+#   scripts/install-n8n.sh --with-queue    also installs Debian postgresql and redis-server (apt-get) when missing,
+#                                          for queue mode (the harness runs them as local processes, nothing else)
 #   (N8N_CACHE_DIR=<dir> installs there instead of .n8n-cache/)
 #
 # Idempotent: a marker file in each target folder records what was installed (version + hash of the
@@ -28,17 +30,19 @@ NPM_FLAGS=(--no-audit --no-fund --loglevel=error)
 
 LINE="2"
 WITH_CHROMIUM=0
+WITH_QUEUE=0
 for arg in "$@"; do
 	case "$arg" in
 		v1 | 1) LINE="1" ;;
 		v2 | 2) LINE="2" ;;
 		--with-chromium) WITH_CHROMIUM=1 ;;
+		--with-queue) WITH_QUEUE=1 ;;
 		-h | --help)
-			sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+			sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 			exit 0
 			;;
 		*)
-			echo "install-n8n: unknown argument '$arg' (expected: v1, v2, --with-chromium)" >&2
+			echo "install-n8n: unknown argument '$arg' (expected: v1, v2, --with-chromium, --with-queue)" >&2
 			exit 2
 			;;
 	esac
@@ -174,11 +178,35 @@ install_chromium() {
 	log "chromium ready: $(/usr/bin/chromium --version 2>/dev/null || echo /usr/bin/chromium)"
 }
 
+# ---------------------------------------------------------------------------------------------------------
+# PostgreSQL and Redis for queue mode (optional)
+# ---------------------------------------------------------------------------------------------------------
+# Only the packages: Debian's postinst starts nothing here (no systemd), and the harness runs its own server
+# processes on loopback with their data under .n8n-cache/services (scripts/n8n/services.ts).
+install_queue_services() {
+	local missing=()
+	compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgresql)
+	command -v redis-server >/dev/null || missing+=(redis-server)
+	if [[ ${#missing[@]} -eq 0 ]]; then
+		log "postgresql and redis-server already installed"
+		return
+	fi
+	local sudo=""
+	[[ "$(id -u)" == "0" ]] || sudo="sudo"
+	log "installing Debian ${missing[*]} (apt-get update + install) ..."
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+	log "queue services ready: $(redis-server --version | cut -d' ' -f1-3), $(ls -d /usr/lib/postgresql/*/bin/postgres)"
+}
+
 if [[ "$LINE" == "2" ]]; then
 	install_node24
 fi
 install_n8n "$LINE"
 if [[ "$WITH_CHROMIUM" == "1" ]]; then
 	install_chromium
+fi
+if [[ "$WITH_QUEUE" == "1" ]]; then
+	install_queue_services
 fi
 log "done in $((SECONDS - START)) s"

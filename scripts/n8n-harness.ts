@@ -10,9 +10,12 @@
  *
  * See shared/n8n-local.md (beside the repo) for the measured recipe this follows. One module per job, under n8n/:
  * install (where n8n is, loading our package), process (start, stop, environment), rest (owner, API key,
- * activation, executions), cli (imports, `n8n execute`).
+ * activation, executions), cli (imports, `n8n execute`), services (PostgreSQL, Redis) and queue (main + webhook
+ * processor + workers on them).
  */
 export * from './n8n/install';
 export * from './n8n/process';
 export * from './n8n/rest';
 export * from './n8n/cli';
+export * from './n8n/services';
+export * from './n8n/queue';

@@ -206,7 +206,13 @@ function webhookUrlOf(
  */
 export async function setupSamples(
 	handle: N8nHandle,
-	opts: { sandboxUrl: string; signedDir: string; workflows?: 'replace' | 'keep' },
+	opts: {
+		sandboxUrl: string;
+		signedDir: string;
+		workflows?: 'replace' | 'keep';
+		/** where production webhooks answer (queue mode: the webhook processor; default the handle itself) */
+		webhookBaseUrl?: string;
+	},
 ): Promise<SampleSetup> {
 	if (!handle.owner) await setupOwner(handle);
 	if (!handle.apiKey) await createApiKey(handle);
@@ -243,7 +249,7 @@ export async function setupSamples(
 	}
 	if (toImport.length > 0) await importWorkflows(handle, toImport);
 
-	const urls = sampleWebhookUrls(handle.baseUrl);
+	const urls = sampleWebhookUrls(opts.webhookBaseUrl ?? handle.baseUrl);
 	for (const workflow of activationOrder(workflows)) {
 		await activateWorkflow(handle, workflow.id, webhookUrlOf(workflow, urls));
 	}

@@ -17,11 +17,24 @@ import {
 /** Fixed key: data folders can be reused between runs and imported credentials stay readable. */
 export const TEST_ENCRYPTION_KEY = 'lofirmo-e2e-fixed-test-encryption-key-0001';
 
-const READY_LINE = 'Editor is now accessible';
+/** What each n8n command prints when it is ready (main: the editor; queue mode: a worker, a webhook processor). */
+const READY_LINES = {
+	start: 'Editor is now accessible',
+	worker: 'n8n worker is now ready',
+	webhook: 'Webhook listener waiting for requests.',
+} as const;
+export type N8nCommand = keyof typeof READY_LINES;
 
 export interface StartOptions {
 	version: N8nVersion;
+	/** `start` (default), or in queue mode `worker` / `webhook` */
+	command?: N8nCommand;
+	/** extra command-line flags (e.g. `--concurrency=5` for a worker) */
+	args?: string[];
+	/** N8N_PORT (a worker listens only when its health or metrics endpoints are on) */
 	port: number;
+	/** the task-runner broker's port (default port + 1) */
+	brokerPort?: number;
 	/** a name (→ .n8n-cache/runs/<name>) or an absolute path; n8n's data lives in <dataDir>/.n8n */
 	dataDir: string;
 	/** wipe the data folder first (default false: reuse database, owner, credentials, workflows) */
@@ -43,6 +56,7 @@ export interface OwnerSession {
 
 export interface N8nHandle {
 	version: N8nVersion;
+	command: N8nCommand;
 	port: number;
 	/** http://127.0.0.1:<port> */
 	baseUrl: string;
@@ -64,6 +78,8 @@ export interface N8nHandle {
 	logs(): string;
 	/** SIGTERM, wait for exit; SIGKILL (whole process group) after 10 s */
 	stop(): Promise<void>;
+	/** SIGKILL to n8n and its task runners at once (a crash, as far as n8n can tell); waits for the exit */
+	kill(): Promise<void>;
 	readonly exited: boolean;
 }
 
@@ -78,9 +94,17 @@ export type N8nTarget =
 
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
-	// last resort (a crashed test run): never leave an n8n behind
+	// last resort (a crashed test run): never leave an n8n (or a server started for it) behind
 	for (const child of running) killGroup(child, 'SIGKILL');
 });
+
+/** Registers a detached child for that last-resort kill (until it exits). */
+export function track(child: ChildProcess): void {
+	running.add(child);
+	const forget = () => running.delete(child);
+	child.once('close', forget);
+	child.once('error', forget);
+}
 
 /**
  * Signals n8n's whole process group (n8n and the task runners it spawned; see `detached` in spawn).
@@ -161,10 +185,7 @@ export function spawnN8n(
 		detached: true,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
-	running.add(child);
-	const forget = () => running.delete(child);
-	child.once('close', forget);
-	child.once('error', forget);
+	track(child);
 	return child;
 }
 
@@ -177,20 +198,21 @@ export async function startN8n(opts: StartOptions): Promise<N8nHandle> {
 	fs.mkdirSync(n8nFolder, { recursive: true });
 	installOurPackage(install, n8nFolder, opts.packageMode ?? 'pack');
 
+	const command = opts.command ?? 'start';
 	const env = n8nEnv(install, {
 		dataDir,
 		port: opts.port,
-		brokerPort: opts.port + 1,
+		brokerPort: opts.brokerPort ?? opts.port + 1,
 		env: opts.env,
 	});
 	const logFile = path.join(dataDir, 'n8n.log');
 	const logStream = fs.createWriteStream(logFile, { flags: 'a' });
 	logStream.write(
-		`\n===== ${new Date().toISOString()} start n8n ${install.n8nVersion} on port ${opts.port}\n`,
+		`\n===== ${new Date().toISOString()} n8n ${command} ${install.n8nVersion} on port ${opts.port}\n`,
 	);
 
 	const t0 = Date.now();
-	const child = spawnN8n(install, ['start'], dataDir, env);
+	const child = spawnN8n(install, [command, ...(opts.args ?? [])], dataDir, env);
 	let log = '';
 	const onData = (chunk: Buffer) => {
 		log += chunk.toString('utf8');
@@ -221,18 +243,20 @@ export async function startN8n(opts: StartOptions): Promise<N8nHandle> {
 			else resolve();
 		};
 		const check = () => {
-			if (log.includes(READY_LINE)) finish();
+			if (log.includes(READY_LINES[command])) finish();
 		};
 		const timer = setTimeout(() => {
 			killGroup(child, 'SIGKILL');
-			finish(new Error(`n8n did not become ready within ${timeoutMs} ms.\n${tail(log)}`));
+			finish(
+				new Error(`n8n ${command} did not become ready within ${timeoutMs} ms.\n${tail(log)}`),
+			);
 		}, timeoutMs);
 		child.stdout!.on('data', check);
 		child.stderr!.on('data', check);
 		void exitPromise.then(() =>
 			finish(
 				new Error(
-					`n8n exited before it was ready (code ${child.exitCode}, signal ${child.signalCode}).\n${tail(log)}`,
+					`n8n ${command} exited before it was ready (code ${child.exitCode}, signal ${child.signalCode}).\n${tail(log)}`,
 				),
 			),
 		);
@@ -243,6 +267,7 @@ export async function startN8n(opts: StartOptions): Promise<N8nHandle> {
 	let stopping: Promise<void> | undefined;
 	const handle: N8nHandle = {
 		version: opts.version,
+		command,
 		port: opts.port,
 		baseUrl: `http://127.0.0.1:${opts.port}`,
 		dataDir,
@@ -261,6 +286,13 @@ export async function startN8n(opts: StartOptions): Promise<N8nHandle> {
 				await exitPromise;
 				clearTimeout(killTimer);
 				killGroup(child, 'SIGKILL', true); // task runners n8n may have left behind
+			})();
+			return stopping;
+		},
+		kill() {
+			stopping ??= (async () => {
+				killGroup(child, 'SIGKILL');
+				await exitPromise;
 			})();
 			return stopping;
 		},

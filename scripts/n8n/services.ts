@@ -1,0 +1,280 @@
+/**
+ * PostgreSQL and Redis for n8n's queue mode: Debian's packages (installed by `scripts/install-n8n.sh
+ * --with-queue`), run as local processes on 127.0.0.1 with their data under .n8n-cache/services, started and
+ * stopped here. Nothing is a system service and nothing listens beyond loopback.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { CACHE_DIR } from './install';
+import { killGroup, tail, track } from './process';
+
+export const SERVICES_DIR = path.join(CACHE_DIR, 'services');
+const INSTALL_HINT = 'run: bash scripts/install-n8n.sh --with-queue';
+
+export interface ServiceHandle {
+	name: string;
+	port: number;
+	pid: number;
+	/** everything the server printed so far */
+	logs(): string;
+	stop(): Promise<void>;
+}
+
+export interface PostgresHandle extends ServiceHandle {
+	/** the n8n environment that points at this server's database */
+	n8nEnv: Record<string, string>;
+}
+
+/** The newest PostgreSQL server Debian installed (/usr/lib/postgresql/<major>/bin). */
+function postgresBinDir(): string {
+	const root = '/usr/lib/postgresql';
+	const majors = fs.existsSync(root)
+		? fs
+				.readdirSync(root)
+				.filter((v) => fs.existsSync(path.join(root, v, 'bin', 'postgres')))
+				.sort((a, b) => Number(b) - Number(a))
+		: [];
+	if (majors.length === 0) throw new Error(`PostgreSQL is not installed (${INSTALL_HINT})`);
+	return path.join(root, majors[0], 'bin');
+}
+
+/**
+ * PostgreSQL refuses to run as root: as root, its files and processes belong to Debian's `postgres` user; as
+ * anyone else, to that user.
+ */
+function postgresUser(): { uid: number; gid: number } | undefined {
+	if (process.getuid?.() !== 0) return undefined;
+	const id = (flag: string) =>
+		Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+	return { uid: id('-u'), gid: id('-g') };
+}
+
+/**
+ * The data folder: under .n8n-cache/services when the `postgres` user can reach it (every parent folder
+ * searchable), else under /tmp (a checkout in a private home folder), said in the log.
+ */
+function postgresDataDir(name: string, user: { uid: number; gid: number } | undefined): string {
+	const wanted = path.join(SERVICES_DIR, `postgres-${name}`);
+	if (!user) return wanted;
+	fs.mkdirSync(SERVICES_DIR, { recursive: true });
+	try {
+		execFileSync('test', ['-x', SERVICES_DIR], { uid: user.uid, gid: user.gid, stdio: 'ignore' });
+		return wanted;
+	} catch {
+		const fallback = path.join('/tmp', `lofirmo-postgres-${name}`);
+		console.log(
+			`[services] ${SERVICES_DIR} is not reachable by the postgres user; using ${fallback}`,
+		);
+		return fallback;
+	}
+}
+
+interface Spawned {
+	child: ChildProcess;
+	logs(): string;
+	exited: Promise<void>;
+}
+
+/** Spawns a server in its own process group, collecting its output; tracked so a crashed run leaves none. */
+function spawnServer(
+	bin: string,
+	args: string[],
+	opts: { uid?: number; gid?: number; cwd: string; logFile: string },
+): Spawned {
+	const child = spawn(bin, args, {
+		cwd: opts.cwd,
+		uid: opts.uid,
+		gid: opts.gid,
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	track(child);
+	let log = '';
+	const logStream = fs.createWriteStream(opts.logFile, { flags: 'a' });
+	const onData = (chunk: Buffer) => {
+		log += chunk.toString('utf8');
+		logStream.write(chunk);
+	};
+	child.stdout!.on('data', onData);
+	child.stderr!.on('data', onData);
+	const exited = new Promise<void>((resolve) => {
+		child.once('close', () => resolve());
+		child.once('error', (error) => {
+			log += `\n[services] spawn error: ${error.message}\n`;
+			resolve();
+		});
+	});
+	void exited.then(() => logStream.end());
+	return { child, logs: () => log, exited };
+}
+
+/** Resolves when `line` is printed; rejects with the log tail on exit or after `timeoutMs`. */
+async function waitForLine(
+	server: Spawned,
+	line: string,
+	what: string,
+	timeoutMs = 60_000,
+): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	let gone = false;
+	void server.exited.then(() => (gone = true));
+	while (!server.logs().includes(line)) {
+		if (gone) throw new Error(`${what} exited before it was ready.\n${tail(server.logs())}`);
+		if (Date.now() > deadline) {
+			killGroup(server.child, 'SIGKILL');
+			throw new Error(`${what} was not ready within ${timeoutMs} ms.\n${tail(server.logs())}`);
+		}
+		await new Promise((r) => setTimeout(r, 50));
+	}
+}
+
+function handleFor(
+	name: string,
+	port: number,
+	server: Spawned,
+	stopSignal: NodeJS.Signals,
+): ServiceHandle {
+	let stopping: Promise<void> | undefined;
+	return {
+		name,
+		port,
+		pid: server.child.pid!,
+		logs: server.logs,
+		stop() {
+			stopping ??= (async () => {
+				killGroup(server.child, stopSignal);
+				const killTimer = setTimeout(() => killGroup(server.child, 'SIGKILL'), 15_000);
+				await server.exited;
+				clearTimeout(killTimer);
+			})();
+			return stopping;
+		},
+	};
+}
+
+/**
+ * A PostgreSQL server on 127.0.0.1:`port` (TCP only) with an empty database `n8n` owned by the superuser `n8n`
+ * (trust authentication: loopback, tests only). `fresh` (default true) starts from a new cluster.
+ */
+export async function startPostgres(opts: {
+	name: string;
+	port: number;
+	fresh?: boolean;
+}): Promise<PostgresHandle> {
+	const bin = postgresBinDir();
+	const user = postgresUser();
+	const dataDir = postgresDataDir(opts.name, user);
+	const clusterDir = path.join(dataDir, 'cluster');
+	const owned = { uid: user?.uid, gid: user?.gid };
+	if (opts.fresh !== false) fs.rmSync(dataDir, { recursive: true, force: true });
+	fs.mkdirSync(dataDir, { recursive: true });
+	if (user) fs.chownSync(dataDir, user.uid, user.gid);
+	const created = !fs.existsSync(path.join(clusterDir, 'PG_VERSION'));
+	if (created) {
+		execFileSync(
+			path.join(bin, 'initdb'),
+			['-D', clusterDir, '-U', 'n8n', '--auth=trust', '-E', 'UTF8', '--locale=C'],
+			{ ...owned, cwd: dataDir, stdio: 'pipe', timeout: 120_000 },
+		);
+	}
+	const server = spawnServer(
+		path.join(bin, 'postgres'),
+		[
+			'-D',
+			clusterDir,
+			'-p',
+			String(opts.port),
+			'-c',
+			'listen_addresses=127.0.0.1',
+			'-c',
+			'unix_socket_directories=',
+			// n8n's processes each keep a pool (DB_POSTGRESDB_POOL_SIZE): room for main, webhook and workers
+			'-c',
+			'max_connections=200',
+		],
+		{ ...owned, cwd: dataDir, logFile: path.join(SERVICES_DIR, `postgres-${opts.name}.log`) },
+	);
+	await waitForLine(
+		server,
+		'database system is ready to accept connections',
+		`PostgreSQL on port ${opts.port}`,
+	);
+	// SIGINT is PostgreSQL's fast shutdown (SIGTERM waits for every client to leave)
+	const handle = handleFor('postgres', opts.port, server, 'SIGINT');
+	if (created) {
+		try {
+			execFileSync(
+				path.join(bin, 'psql'),
+				[
+					'-h',
+					'127.0.0.1',
+					'-p',
+					String(opts.port),
+					'-U',
+					'n8n',
+					'-d',
+					'postgres',
+					'-v',
+					'ON_ERROR_STOP=1',
+					'-c',
+					'CREATE DATABASE n8n',
+				],
+				{ stdio: 'pipe', timeout: 30_000 },
+			);
+		} catch (error) {
+			await handle.stop();
+			throw error;
+		}
+	}
+	return {
+		...handle,
+		n8nEnv: {
+			DB_TYPE: 'postgresdb',
+			DB_POSTGRESDB_HOST: '127.0.0.1',
+			DB_POSTGRESDB_PORT: String(opts.port),
+			DB_POSTGRESDB_DATABASE: 'n8n',
+			DB_POSTGRESDB_USER: 'n8n',
+			DB_POSTGRESDB_PASSWORD: '',
+		},
+	};
+}
+
+/** A Redis server on 127.0.0.1:`port`, in memory only (no snapshot, no append-only file). */
+export async function startRedis(opts: {
+	name: string;
+	port: number;
+}): Promise<ServiceHandle & { n8nEnv: Record<string, string> }> {
+	let bin: string;
+	try {
+		bin = execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim();
+	} catch {
+		throw new Error(`Redis is not installed (${INSTALL_HINT})`);
+	}
+	const dir = path.join(SERVICES_DIR, `redis-${opts.name}`);
+	fs.mkdirSync(dir, { recursive: true });
+	const server = spawnServer(
+		bin,
+		[
+			'--port',
+			String(opts.port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--daemonize',
+			'no',
+			'--dir',
+			dir,
+		],
+		{ cwd: dir, logFile: path.join(SERVICES_DIR, `redis-${opts.name}.log`) },
+	);
+	await waitForLine(server, 'Ready to accept connections', `Redis on port ${opts.port}`);
+	return {
+		...handleFor('redis', opts.port, server, 'SIGTERM'),
+		n8nEnv: { QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(opts.port) },
+	};
+}
