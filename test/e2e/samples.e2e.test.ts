@@ -6,7 +6,6 @@
  *
  *   npm run build && npx jest -c test/e2e/jest.config.js test/e2e/samples.e2e.test.ts
  */
-import axios from 'axios';
 import * as fs from 'node:fs';
 
 import { SAMPLE_CREDENTIALS, sampleWorkflows } from '../../scripts/samples';
@@ -29,6 +28,7 @@ import {
 	requestsTo,
 	sendDeal,
 	signAndCertify,
+	testCredential,
 	useSamples,
 	type ReportFormat,
 } from './samples.support';
@@ -101,24 +101,8 @@ describeRow(2, 'sample workflows on n8n 2.x', () => {
 	it("the credential's Test connection calls Lofirmo's credits: passes with the right token, explains a wrong one", async () => {
 		const { n8n, sb } = run();
 		const before = sb.requests.length;
-		const test = async (apiToken: string, pathOverrides = '{}') => {
-			const res = await axios.post(
-				`${n8n.baseUrl}/rest/credentials/test`,
-				{
-					credentials: {
-						...SAMPLE_CREDENTIALS.api,
-						type: 'lofirmoApi',
-						data: { apiUser: 'sandbox-user', apiToken, baseUrl: `${sb.url}/`, pathOverrides },
-					},
-				},
-				{
-					headers: { cookie: n8n.owner!.cookie, 'browser-id': 'lofirmo-e2e-browser' },
-					proxy: false,
-					timeout: 15_000,
-				},
-			);
-			return res.data.data as { status: string; message: string };
-		};
+		const test = (apiToken: string, pathOverrides?: string) =>
+			testCredential(n8n, sb, apiToken, pathOverrides);
 		const paths = (from: number) => sb.requests.slice(from).map((r) => `${r.path} ${r.auth}`);
 		expect(await test('sandbox-token')).toEqual({
 			status: 'OK',

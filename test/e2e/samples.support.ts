@@ -18,12 +18,15 @@ import {
 	resolveDataDir,
 	setupOwner,
 	startN8n,
+	startQueueStack,
 	waitForExecutions,
 	type N8nHandle,
 	type N8nVersion,
 	type PublicExecution,
+	type QueueStack,
 } from '../../scripts/n8n-harness';
 import {
+	SAMPLE_CREDENTIALS,
 	SAMPLE_WORKFLOW_IDS,
 	sampleN8nEnv,
 	setupSamples,
@@ -95,53 +98,100 @@ export function describeRow(version: N8nVersion, title: string, body: () => void
 // ---------------------------------------------------------------------------------------------------------
 
 export interface SamplesRun {
+	/** the n8n whose REST API and executions the tests read (queue mode: main) */
 	n8n: N8nHandle;
 	sb: Sandbox;
 	setup: SampleSetup;
 }
 
+/** What a suite runs the samples on: one n8n, or a queue-mode stack (its main, and where webhooks answer). */
+interface SamplesHost {
+	n8n: N8nHandle;
+	webhookBaseUrl?: string;
+	describe: string;
+	stop(): Promise<void>;
+}
+
 /**
- * beforeAll: the sandbox on a free port, a fresh n8n of `version` on `port` with the samples' environment,
- * owner, API key, the samples imported and active, the sandbox's reports going to the Lofirmo Trigger (JSON,
- * Basic auth). afterAll: both stopped. Read `run()` inside tests.
+ * beforeAll: the sandbox on a free port, the host started with the samples' environment (`start`), owner, API key,
+ * the samples imported and active, the sandbox's reports going to the Lofirmo Trigger (JSON, Basic auth).
+ * afterAll: everything stopped. Read `run()` inside tests.
  */
-export function useSamples(version: N8nVersion, port: number): () => SamplesRun {
-	let current: Partial<SamplesRun> = {};
+function useSamplesOn<H extends SamplesHost>(
+	folder: string,
+	start: (dataDir: string, env: Record<string, string>) => Promise<H>,
+): () => SamplesRun & { host: H } {
+	let current: Partial<SamplesRun & { host: H }> = {};
 	beforeAll(async () => {
 		const t0 = Date.now();
 		const sb = await startSandbox();
 		current.sb = sb;
-		const dataDir = resolveDataDir(`samples-v${version}`);
-		// beside n8n's own folder (<dataDir>/.n8n), which n8n never lets a workflow write into
+		const dataDir = resolveDataDir(folder);
+		// beside n8n's own folders (<dataDir>/…/.n8n), which n8n never lets a workflow write into
 		const signedDir = path.join(dataDir, 'signed');
-		const n8n = await startN8n({
-			version,
-			port,
-			dataDir,
-			fresh: true,
-			env: sampleN8nEnv(signedDir),
+		fs.rmSync(signedDir, { recursive: true, force: true });
+		const host = await start(dataDir, sampleN8nEnv(signedDir));
+		current.host = host;
+		current.n8n = host.n8n;
+		await setupOwner(host.n8n);
+		await createApiKey(host.n8n);
+		const setup = await setupSamples(host.n8n, {
+			sandboxUrl: sb.url,
+			signedDir,
+			webhookBaseUrl: host.webhookBaseUrl,
 		});
-		current.n8n = n8n;
-		await setupOwner(n8n);
-		await createApiKey(n8n);
-		const setup = await setupSamples(n8n, { sandboxUrl: sb.url, signedDir });
 		current.setup = setup;
 		sb.setWebhook({ url: setup.reportsWebhookUrl, format: 'json', auth: setup.webhookAuth });
 		console.log(
-			`n8n ${n8n.install.n8nVersion} ready in ${n8n.startupMs} ms; samples set up ${Date.now() - t0} ms after the start of the suite`,
+			`${host.describe}; samples set up ${Date.now() - t0} ms after the start of the suite`,
 		);
 	}, 240_000);
 	afterAll(async () => {
-		await current.n8n?.stop();
+		await current.host?.stop();
 		await current.sb?.stop();
 		current = {};
 	});
 	return () => {
-		const { n8n, sb, setup } = current;
-		if (!n8n || !sb || !setup)
+		const { n8n, sb, setup, host } = current;
+		if (!n8n || !sb || !setup || !host)
 			throw new Error('the samples are not set up (see the beforeAll error)');
-		return { n8n, sb, setup };
+		return { n8n, sb, setup, host };
 	};
+}
+
+/** The samples on one fresh n8n of `version` on `port`. */
+export function useSamples(version: N8nVersion, port: number): () => SamplesRun {
+	return useSamplesOn(`samples-v${version}`, async (dataDir, env) => {
+		const n8n = await startN8n({ version, port, dataDir, fresh: true, env });
+		return {
+			n8n,
+			describe: `n8n ${n8n.install.n8nVersion} ready in ${n8n.startupMs} ms`,
+			stop: () => n8n.stop(),
+		};
+	});
+}
+
+/**
+ * The samples on n8n 2.x in queue mode (scripts/n8n/queue.ts): PostgreSQL, Redis, main, a webhook processor
+ * where the CRM and Lofirmo post, and `workers` workers. `run().host.stack` is the stack.
+ */
+export function useQueueSamples(
+	basePort: number,
+	workers: number,
+): () => SamplesRun & { host: SamplesHost & { stack: QueueStack } } {
+	return useSamplesOn('samples-queue', async (dataDir, env) => {
+		const stack = await startQueueStack({ name: path.basename(dataDir), basePort, workers, env });
+		return {
+			stack,
+			n8n: stack.main,
+			webhookBaseUrl: stack.webhookBaseUrl,
+			describe: `n8n ${stack.main.install.n8nVersion} in queue mode ready: ${stack
+				.processes()
+				.map((p) => `${p.role} :${p.handle.port} in ${p.handle.startupMs} ms`)
+				.join(', ')}`,
+			stop: () => stack.stop(),
+		};
+	});
 }
 
 /** Our node and credential types are loaded, and dist/ has every file the package.json "n8n" section lists. */
@@ -178,6 +228,31 @@ export async function post(
 		auth: opts.auth ? { username: opts.auth.user, password: opts.auth.password } : undefined,
 		headers: opts.contentType ? { 'Content-Type': opts.contentType } : undefined,
 	});
+}
+
+/** The credential's Test connection, as the editor's button calls it on `n8n` (the sample API credential). */
+export async function testCredential(
+	n8n: N8nHandle,
+	sb: Sandbox,
+	apiToken: string,
+	pathOverrides = '{}',
+): Promise<{ status: string; message: string }> {
+	const res = await axios.post(
+		`${n8n.baseUrl}/rest/credentials/test`,
+		{
+			credentials: {
+				...SAMPLE_CREDENTIALS.api,
+				type: 'lofirmoApi',
+				data: { apiUser: 'sandbox-user', apiToken, baseUrl: `${sb.url}/`, pathOverrides },
+			},
+		},
+		{
+			headers: { cookie: n8n.owner!.cookie, 'browser-id': 'lofirmo-e2e-browser' },
+			proxy: false,
+			timeout: 15_000,
+		},
+	);
+	return res.data.data as { status: string; message: string };
 }
 
 /** What a CRM sends when a deal is won (the payload sample 1 maps). */
