@@ -37,8 +37,8 @@ export interface QueueStack {
 	webhookBaseUrl: string;
 	/** (re)starts worker `index` (after `kill()`), keeping its data folder and package */
 	startWorker(index: number): Promise<N8nHandle>;
-	/** stops the webhook processor and starts it again, same folder and port */
-	restartWebhook(): Promise<N8nHandle>;
+	/** stops the webhook processor and starts it again, same folder and port; `env` changes this run only */
+	restartWebhook(env?: Record<string, string>): Promise<N8nHandle>;
 	/** every n8n process now running, by role: `main`, `webhook`, `worker-0`, … */
 	processes(): Array<{ role: string; handle: N8nHandle }>;
 	/** n8n processes first (workers finish or hand back their jobs), then Redis and PostgreSQL */
@@ -125,9 +125,10 @@ export async function startQueueStack(opts: QueueStackOptions): Promise<QueueSta
 				stack.workers[index] = worker;
 				return worker;
 			},
-			async restartWebhook() {
+			async restartWebhook(env = {}) {
 				await stack.webhook.stop();
-				stack.webhook = await startN8n(processOptions('webhook', 'webhook', base + 2, false));
+				const options = processOptions('webhook', 'webhook', base + 2, false);
+				stack.webhook = await startN8n({ ...options, env: { ...options.env, ...env } });
 				return stack.webhook;
 			},
 			processes() {

@@ -223,6 +223,32 @@ describeRow(
 			});
 		});
 
+		it("a PDF over the database binary limit: the report still reaches the workflow, which fails with n8n's reason; nothing is written", async () => {
+			const r = run();
+			const s = stack();
+			const { contractId } = await sendDeal(r, 'D-Q-too-large');
+			const before = await executionIds(r.n8n, IDS.signedToStorage);
+			// the limit is in MiB; the sandbox's certificates are about 1 KB, so 0.0005 MiB (524 bytes) is too small
+			await s.restartWebhook({ N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE: '0.0005' });
+			try {
+				expect((await signAndCertify(r, contractId)).certified).toEqual({ status: 200 });
+				const [execution] = await newExecutions(r.n8n, IDS.signedToStorage, before);
+				expect(execution.status).toBe('error');
+				const [report] = nodeOutput(execution, 'Lofirmo reports');
+				expect(report?.json).toMatchObject({ contractId, status: '1014' });
+				expect(report?.binary).toBeUndefined();
+				expect(String(report?.json.downloadError)).toMatch(
+					/exceeds the max size limit of 0\.0005 MB set for `database` mode.*N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE/,
+				);
+				const error = execution.data?.resultData?.error as { node?: { name?: string } };
+				expect(error.node?.name).toBe('Stop: certified PDF missing');
+				expect(fs.existsSync(contractPdf(r, contractId))).toBe(false);
+				await expectRanInQueue(s, execution);
+			} finally {
+				await s.restartWebhook();
+			}
+		});
+
 		it('a Lofirmo API error fails the execution on the worker with the result code, and the CRM hears of it', async () => {
 			const r = run();
 			const before = await executionIds(r.n8n, IDS.crmDealWon);
