@@ -8,8 +8,10 @@
  * Ports, from `basePort`: main +0 (its task broker +1), webhook processor +2 (+3), PostgreSQL +4, Redis +5,
  * worker i: +6+2i (unused: no health endpoint) and its task broker +7+2i. Ten ports hold two workers.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import { PACKAGE_NAME } from './install';
 import { resolveDataDir, startN8n, type N8nHandle, type StartOptions } from './process';
 import { startPostgres, startRedis, type PostgresHandle, type ServiceHandle } from './services';
 
@@ -35,8 +37,11 @@ export interface QueueStack {
 	redis: ServiceHandle;
 	/** http://127.0.0.1:<webhook processor port> (WEBHOOK_URL on every process) */
 	webhookBaseUrl: string;
-	/** (re)starts worker `index` (after `kill()`), keeping its data folder and package */
-	startWorker(index: number): Promise<N8nHandle>;
+	/**
+	 * (re)starts worker `index` (after `kill()` or `stop()`), keeping its data folder and package;
+	 * `withoutPackage` removes our package from that worker's disk first (a worker someone forgot to install it on)
+	 */
+	startWorker(index: number, opts?: { withoutPackage?: boolean }): Promise<N8nHandle>;
 	/** stops the webhook processor and starts it again, same folder and port; `env` changes this run only */
 	restartWebhook(env?: Record<string, string>): Promise<N8nHandle>;
 	/** every n8n process now running, by role: `main`, `webhook`, `worker-0`, … */
@@ -116,12 +121,15 @@ export async function startQueueStack(opts: QueueStackOptions): Promise<QueueSta
 			postgres,
 			redis: startedRedis,
 			webhookBaseUrl,
-			async startWorker(index) {
+			async startWorker(index, { withoutPackage = false } = {}) {
 				if (!stack.workers[index]?.exited)
 					throw new Error(`worker-${index} is still running: kill or stop it first`);
-				const worker = await startN8n(
-					processOptions(`worker-${index}`, 'worker', workerPort(index), false),
-				);
+				const options = processOptions(`worker-${index}`, 'worker', workerPort(index), false);
+				if (withoutPackage) {
+					const copy = path.join(options.dataDir, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
+					fs.rmSync(copy, { recursive: true, force: true });
+				}
+				const worker = await startN8n(options);
 				stack.workers[index] = worker;
 				return worker;
 			},

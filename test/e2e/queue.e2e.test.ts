@@ -265,5 +265,28 @@ describeRow(
 			expect(error.description).toContain('The request was not repeated');
 			await expectRanInQueue(stack(), execution);
 		});
+
+		// last: it leaves the stack with one worker, which lacks the package
+		it('a worker without the package: the execution it takes fails with "Unrecognized node type" and nothing is sent', async () => {
+			const r = run();
+			const s = stack();
+			await Promise.all(s.workers.map((w) => w.stop()));
+			const worker = await s.startWorker(1, { withoutPackage: true });
+			const before = await executionIds(r.n8n, IDS.crmDealWon);
+			const from = r.sb.requests.length;
+			const res = await post(r.setup.crmWebhookUrl, {
+				dealId: 'D-Q-no-package',
+				contact: { name: 'Ana', email: 'ana@example.com' },
+			});
+			expect(res.status).toBe(500);
+			const [execution] = await newExecutions(r.n8n, IDS.crmDealWon, before);
+			expect(execution.status).toBe('error');
+			expect(JSON.stringify(execution.data?.resultData?.error)).toContain(
+				'Unrecognized node type: n8n-nodes-lofirmo.lofirmo',
+			);
+			expect(await expectRanInQueue(s, execution)).toBe('worker-1');
+			expect(worker.logs()).toContain(`Worker started execution ${execution.id}`);
+			expect(requestsTo(r.sb, 'sendContract', from)).toHaveLength(0);
+		});
 	},
 );
