@@ -223,6 +223,31 @@ describeRow(
 			});
 		});
 
+		it('identity check first: a 5100 report Lofirmo sends again sends no second contract (Remove Duplicates, its store in PostgreSQL)', async () => {
+			const r = run();
+			const res = await post(r.setup.newCustomerWebhookUrl, {
+				name: 'Rosa Gil',
+				mobile: '34633444555',
+			});
+			const verificationId = (res.data as { verificationId: string }).verificationId;
+			const identityBefore = await executionIds(r.n8n, IDS.identityCheckFirst);
+			const from = r.sb.requests.length;
+			await r.sb.completeIdentity(verificationId);
+			await newExecutions(r.n8n, IDS.identityCheckFirst, identityBefore, 1);
+			expect(requestsTo(r.sb, 'sendContract', from)).toHaveLength(1);
+
+			// Lofirmo thinks the report was lost and sends it again; another worker may run it
+			const report = r.sb.webhookDeliveries.find(
+				(d) => d.payload.ID === verificationId && d.payload.Estado === '5100',
+			)?.payload;
+			expect(
+				(await post(r.setup.reportsWebhookUrl, report, { auth: r.setup.webhookAuth })).status,
+			).toBe(200);
+			const completions = await newExecutions(r.n8n, IDS.identityCheckFirst, identityBefore, 2);
+			completions.forEach(expectSuccess);
+			expect(requestsTo(r.sb, 'sendContract', from)).toHaveLength(1);
+		});
+
 		it("a PDF over the database binary limit: the report still reaches the workflow, which fails with n8n's reason; nothing is written", async () => {
 			const r = run();
 			const s = stack();
