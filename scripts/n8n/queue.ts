@@ -27,6 +27,16 @@ export interface QueueStackOptions {
 	binaryDataMode?: 'database' | 'filesystem';
 }
 
+export interface RestartOptions {
+	/** extra environment for this run of the process only */
+	env?: Record<string, string>;
+	/**
+	 * `keep` (default): the copy of the package the process has, as a restarted machine would; `remove`: none (a
+	 * process someone forgot to install it on); `reinstall`: a fresh copy of the packed package
+	 */
+	package?: 'keep' | 'remove' | 'reinstall';
+}
+
 export interface QueueStack {
 	/** editor and REST API; no production webhooks */
 	main: N8nHandle;
@@ -37,13 +47,10 @@ export interface QueueStack {
 	redis: ServiceHandle;
 	/** http://127.0.0.1:<webhook processor port> (WEBHOOK_URL on every process) */
 	webhookBaseUrl: string;
-	/**
-	 * (re)starts worker `index` (after `kill()` or `stop()`), keeping its data folder and package;
-	 * `withoutPackage` removes our package from that worker's disk first (a worker someone forgot to install it on)
-	 */
-	startWorker(index: number, opts?: { withoutPackage?: boolean }): Promise<N8nHandle>;
-	/** stops the webhook processor and starts it again, same folder and port; `env` changes this run only */
-	restartWebhook(env?: Record<string, string>): Promise<N8nHandle>;
+	/** (re)starts worker `index` (after `kill()` or `stop()`), same folder and port */
+	startWorker(index: number, opts?: RestartOptions): Promise<N8nHandle>;
+	/** stops the webhook processor and starts it again, same folder and port */
+	restartWebhook(opts?: RestartOptions): Promise<N8nHandle>;
 	/** every n8n process now running, by role: `main`, `webhook`, `worker-0`, … */
 	processes(): Array<{ role: string; handle: N8nHandle }>;
 	/** n8n processes first (workers finish or hand back their jobs), then Redis and PostgreSQL */
@@ -121,22 +128,23 @@ export async function startQueueStack(opts: QueueStackOptions): Promise<QueueSta
 			postgres,
 			redis: startedRedis,
 			webhookBaseUrl,
-			async startWorker(index, { withoutPackage = false } = {}) {
+			async startWorker(index, opts) {
 				if (!stack.workers[index]?.exited)
 					throw new Error(`worker-${index} is still running: kill or stop it first`);
-				const options = processOptions(`worker-${index}`, 'worker', workerPort(index), false);
-				if (withoutPackage) {
-					const copy = path.join(options.dataDir, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
-					fs.rmSync(copy, { recursive: true, force: true });
-				}
-				const worker = await startN8n(options);
+				const worker = await startN8n(
+					restartOptions(
+						processOptions(`worker-${index}`, 'worker', workerPort(index), false),
+						opts,
+					),
+				);
 				stack.workers[index] = worker;
 				return worker;
 			},
-			async restartWebhook(env = {}) {
+			async restartWebhook(opts) {
 				await stack.webhook.stop();
-				const options = processOptions('webhook', 'webhook', base + 2, false);
-				stack.webhook = await startN8n({ ...options, env: { ...options.env, ...env } });
+				stack.webhook = await startN8n(
+					restartOptions(processOptions('webhook', 'webhook', base + 2, false), opts),
+				);
 				return stack.webhook;
 			},
 			processes() {
@@ -160,6 +168,22 @@ export async function startQueueStack(opts: QueueStackOptions): Promise<QueueSta
 		await postgres.stop();
 		throw error;
 	}
+}
+
+/** A restart's options: the package kept, removed or put back, and its environment for this run. */
+function restartOptions(
+	options: StartOptions,
+	{ env = {}, package: ourPackage = 'keep' }: RestartOptions = {},
+): StartOptions {
+	if (ourPackage === 'remove') {
+		const copy = path.join(options.dataDir, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
+		fs.rmSync(copy, { recursive: true, force: true });
+	}
+	return {
+		...options,
+		packageMode: ourPackage === 'reinstall' ? 'pack' : 'none',
+		env: { ...options.env, ...env },
+	};
 }
 
 /**

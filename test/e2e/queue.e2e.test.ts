@@ -254,7 +254,7 @@ describeRow(
 			const { contractId } = await sendDeal(r, 'D-Q-too-large');
 			const before = await executionIds(r.n8n, IDS.signedToStorage);
 			// the limit is in MiB; the sandbox's certificates are about 1 KB, so 0.0005 MiB (524 bytes) is too small
-			await s.restartWebhook({ N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE: '0.0005' });
+			await s.restartWebhook({ env: { N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE: '0.0005' } });
 			try {
 				expect((await signAndCertify(r, contractId)).certified).toEqual({ status: 200 });
 				const [execution] = await newExecutions(r.n8n, IDS.signedToStorage, before);
@@ -291,12 +291,34 @@ describeRow(
 			await expectRanInQueue(stack(), execution);
 		});
 
+		it('a webhook processor without the package: n8n answers Lofirmo 400 "Unrecognized node type" and starts nothing', async () => {
+			const r = run();
+			const s = stack();
+			const { contractId } = await sendDeal(r, 'D-Q-no-trigger');
+			const before = await executionIds(r.n8n, IDS.signedToStorage);
+			await s.restartWebhook({ package: 'remove' });
+			try {
+				const { certified } = await signAndCertify(r, contractId);
+				const report = r.sb.webhookDeliveries.at(-1)!.payload;
+				const direct = await post(r.setup.reportsWebhookUrl, report, { auth: r.setup.webhookAuth });
+				expect(certified).toEqual({ status: 400 });
+				expect(direct.status).toBe(400);
+				expect(direct.data).toMatchObject({
+					message: 'Unrecognized node type: n8n-nodes-lofirmo.lofirmoTrigger',
+				});
+			} finally {
+				await s.restartWebhook({ package: 'reinstall' });
+			}
+			expect(await executionIds(r.n8n, IDS.signedToStorage)).toEqual(before);
+			expect(fs.existsSync(contractPdf(r, contractId))).toBe(false);
+		});
+
 		// last: it leaves the stack with one worker, which lacks the package
 		it('a worker without the package: the execution it takes fails with "Unrecognized node type" and nothing is sent', async () => {
 			const r = run();
 			const s = stack();
 			await Promise.all(s.workers.map((w) => w.stop()));
-			const worker = await s.startWorker(1, { withoutPackage: true });
+			const worker = await s.startWorker(1, { package: 'remove' });
 			const before = await executionIds(r.n8n, IDS.crmDealWon);
 			const from = r.sb.requests.length;
 			const res = await post(r.setup.crmWebhookUrl, {
