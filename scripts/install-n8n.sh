@@ -162,6 +162,15 @@ install_n8n() {
 	log "n8n $version ready ($n8n_bin)"
 }
 
+# Debian packages, as root or through sudo
+apt_install() {
+	local sudo=""
+	[[ "$(id -u)" == "0" ]] || sudo="sudo"
+	log "installing Debian $* (apt-get update + install) ..."
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
 # ---------------------------------------------------------------------------------------------------------
 # Chromium (optional)
 # ---------------------------------------------------------------------------------------------------------
@@ -170,11 +179,7 @@ install_chromium() {
 		log "chromium already installed: $(/usr/bin/chromium --version 2>/dev/null || echo /usr/bin/chromium)"
 		return
 	fi
-	local sudo=""
-	[[ "$(id -u)" == "0" ]] || sudo="sudo"
-	log "installing Debian chromium (apt-get update + install) ..."
-	$sudo apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+	apt_install chromium
 	log "chromium ready: $(/usr/bin/chromium --version 2>/dev/null || echo /usr/bin/chromium)"
 }
 
@@ -191,11 +196,7 @@ install_queue_services() {
 		log "postgresql and redis-server already installed"
 		return
 	fi
-	local sudo=""
-	[[ "$(id -u)" == "0" ]] || sudo="sudo"
-	log "installing Debian ${missing[*]} (apt-get update + install) ..."
-	$sudo apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+	apt_install "${missing[@]}"
 	log "queue services ready: $(redis-server --version | cut -d' ' -f1-3), $(ls -d /usr/lib/postgresql/*/bin/postgres)"
 }
 

@@ -189,7 +189,36 @@ export function spawnN8n(
 	return child;
 }
 
-/** Starts n8n and resolves once "Editor is now accessible" is logged (rejects with the log tail otherwise). */
+/**
+ * Collects a child's stdout and stderr: kept in memory for `logs()` and appended to `logFile` after a header line.
+ * `exited` resolves once the process exited and its output was read to the end.
+ */
+export function captureOutput(
+	child: ChildProcess,
+	logFile: string,
+	header: string,
+): { logs(): string; exited: Promise<void> } {
+	let log = '';
+	const logStream = fs.createWriteStream(logFile, { flags: 'a' });
+	logStream.write(`\n===== ${new Date().toISOString()} ${header}\n`);
+	const onData = (chunk: Buffer) => {
+		log += chunk.toString('utf8');
+		logStream.write(chunk);
+	};
+	child.stdout!.on('data', onData);
+	child.stderr!.on('data', onData);
+	const exited = new Promise<void>((resolve) => {
+		child.once('close', () => resolve());
+		child.once('error', (error) => {
+			log += `\n[harness] spawn error: ${error.message}\n`;
+			resolve();
+		});
+	});
+	void exited.then(() => logStream.end());
+	return { logs: () => log, exited };
+}
+
+/** Starts an n8n command and resolves once it logs its ready line (rejects with the log tail otherwise). */
 export async function startN8n(opts: StartOptions): Promise<N8nHandle> {
 	const install = n8nInstall(opts.version);
 	const dataDir = resolveDataDir(opts.dataDir);
@@ -205,30 +234,14 @@ export async function startN8n(opts: StartOptions): Promise<N8nHandle> {
 		brokerPort: opts.brokerPort ?? opts.port + 1,
 		env: opts.env,
 	});
-	const logFile = path.join(dataDir, 'n8n.log');
-	const logStream = fs.createWriteStream(logFile, { flags: 'a' });
-	logStream.write(
-		`\n===== ${new Date().toISOString()} n8n ${command} ${install.n8nVersion} on port ${opts.port}\n`,
-	);
-
 	const t0 = Date.now();
 	const child = spawnN8n(install, [command, ...(opts.args ?? [])], dataDir, env);
-	let log = '';
-	const onData = (chunk: Buffer) => {
-		log += chunk.toString('utf8');
-		logStream.write(chunk);
-	};
-	child.stdout!.on('data', onData);
-	child.stderr!.on('data', onData);
-	const exitPromise = new Promise<void>((resolve) => {
-		// 'close': the process exited and its output was read to the end
-		child.once('close', () => resolve());
-		child.once('error', (error) => {
-			log += `\n[harness] spawn error: ${error.message}\n`;
-			resolve();
-		});
-	});
-	void exitPromise.then(() => logStream.end());
+	const output = captureOutput(
+		child,
+		path.join(dataDir, 'n8n.log'),
+		`n8n ${command} ${install.n8nVersion} on port ${opts.port}`,
+	);
+	const exitPromise = output.exited;
 
 	const timeoutMs = opts.startTimeoutMs ?? 120_000;
 	await new Promise<void>((resolve, reject) => {
@@ -243,12 +256,14 @@ export async function startN8n(opts: StartOptions): Promise<N8nHandle> {
 			else resolve();
 		};
 		const check = () => {
-			if (log.includes(READY_LINES[command])) finish();
+			if (output.logs().includes(READY_LINES[command])) finish();
 		};
 		const timer = setTimeout(() => {
 			killGroup(child, 'SIGKILL');
 			finish(
-				new Error(`n8n ${command} did not become ready within ${timeoutMs} ms.\n${tail(log)}`),
+				new Error(
+					`n8n ${command} did not become ready within ${timeoutMs} ms.\n${tail(output.logs())}`,
+				),
 			);
 		}, timeoutMs);
 		child.stdout!.on('data', check);
@@ -256,7 +271,7 @@ export async function startN8n(opts: StartOptions): Promise<N8nHandle> {
 		void exitPromise.then(() =>
 			finish(
 				new Error(
-					`n8n ${command} exited before it was ready (code ${child.exitCode}, signal ${child.signalCode}).\n${tail(log)}`,
+					`n8n ${command} exited before it was ready (code ${child.exitCode}, signal ${child.signalCode}).\n${tail(output.logs())}`,
 				),
 			),
 		);
@@ -275,7 +290,7 @@ export async function startN8n(opts: StartOptions): Promise<N8nHandle> {
 		env,
 		install,
 		startupMs,
-		logs: () => log,
+		logs: output.logs,
 		get exited() {
 			return child.exitCode !== null || child.signalCode !== null;
 		},

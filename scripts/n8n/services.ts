@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { CACHE_DIR } from './install';
-import { killGroup, tail, track } from './process';
+import { captureOutput, killGroup, tail, track } from './process';
 
 export const SERVICES_DIR = path.join(CACHE_DIR, 'services');
 const INSTALL_HINT = 'run: bash scripts/install-n8n.sh --with-queue';
@@ -91,23 +91,8 @@ function spawnServer(
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	track(child);
-	let log = '';
-	const logStream = fs.createWriteStream(opts.logFile, { flags: 'a' });
-	const onData = (chunk: Buffer) => {
-		log += chunk.toString('utf8');
-		logStream.write(chunk);
-	};
-	child.stdout!.on('data', onData);
-	child.stderr!.on('data', onData);
-	const exited = new Promise<void>((resolve) => {
-		child.once('close', () => resolve());
-		child.once('error', (error) => {
-			log += `\n[services] spawn error: ${error.message}\n`;
-			resolve();
-		});
-	});
-	void exited.then(() => logStream.end());
-	return { child, logs: () => log, exited };
+	const output = captureOutput(child, opts.logFile, `${path.basename(bin)} ${args.join(' ')}`);
+	return { child, ...output };
 }
 
 /** Resolves when `line` is printed; rejects with the log tail on exit or after `timeoutMs`. */
