@@ -7,6 +7,7 @@
 import axios, { type AxiosRequestConfig } from 'axios';
 import type { Readable } from 'node:stream';
 import type {
+	IAdditionalCredentialOptions,
 	IBinaryData,
 	IDataObject,
 	IExecuteFunctions,
@@ -144,10 +145,15 @@ export function createExecuteContext(options: ContextOptions): TestContext {
 			async httpRequestWithAuthentication(
 				credentialType: string,
 				requestOptions: IHttpRequestOptions,
+				additional?: IAdditionalCredentialOptions,
 			) {
 				calls.push({ options: structuredClone(requestOptions), credentialType });
+				// like n8n-core: the credential the node passed, else read (and decrypted) again for this request
+				const credentials =
+					additional?.credentialsDecrypted?.data ??
+					(await (ctx.getCredentials as (type: string) => Promise<IDataObject>)(credentialType));
 				try {
-					return await http(requestOptions, options.credentials);
+					return await http(requestOptions, credentials as unknown as TestCredentials);
 				} catch (error) {
 					// n8n wraps every failure of this helper the same way (see n8n-core's authentication helper)
 					throw new NodeApiError(node, error as never);

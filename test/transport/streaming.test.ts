@@ -106,7 +106,8 @@ it("says when n8n's binary store fails, and does not download again", async () =
 	expect(calls).toHaveLength(1);
 });
 
-it('reads the Lofirmo credential once for all the calls of a node run', async () => {
+// n8n's request helper reads (and decrypts) the credential again for every request unless it is handed the one read
+it("reads the Lofirmo credential once for all the calls of a node run, n8n's request helper included", async () => {
 	let reads = 0;
 	const { ctx } = createExecuteContext({ parameters: {}, credentials: env.credentials });
 	const getCredentials = ctx.getCredentials.bind(ctx);

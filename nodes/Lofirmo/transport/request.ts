@@ -5,7 +5,7 @@
  * something (a send, a cancel, a continue) is retried only when it surely never reached Lofirmo: after a timeout or a
  * cut answer it may have been processed, and a second send would message people and charge twice.
  */
-import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import type { IAdditionalCredentialOptions, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { assertSuccess, parseApiAnswer, preview, toAnswer, type Answer } from './answer';
@@ -70,6 +70,7 @@ export async function send<T>(
 	const run = options.run ?? new LofirmoRun(ctx);
 	if (run.refused) throw refusedError(ctx, fn, options, undefined);
 	const credentials = await run.credentials();
+	const authentication = await run.requestCredentials();
 	const request: IHttpRequestOptions = {
 		method: 'POST',
 		baseURL: String(credentials.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, ''),
@@ -86,7 +87,7 @@ export async function send<T>(
 	};
 
 	for (let attempt = 1; ; attempt++) {
-		let outcome = await attemptOnce(ctx, request);
+		let outcome = await attemptOnce(ctx, request, authentication);
 		if ('answer' in outcome) {
 			const { answer } = outcome;
 			if (answer.statusCode >= 200 && answer.statusCode < 300) {
@@ -118,11 +119,20 @@ export async function send<T>(
 }
 
 /** One try: an HTTP answer of any status, or the error that kept it from coming. */
-async function attemptOnce(ctx: LofirmoContext, request: IHttpRequestOptions): Promise<Outcome> {
+async function attemptOnce(
+	ctx: LofirmoContext,
+	request: IHttpRequestOptions,
+	authentication: IAdditionalCredentialOptions,
+): Promise<Outcome> {
 	try {
 		return {
 			answer: toAnswer(
-				await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, request),
+				await ctx.helpers.httpRequestWithAuthentication.call(
+					ctx,
+					CREDENTIAL_TYPE,
+					request,
+					authentication,
+				),
 			),
 		};
 	} catch (error) {

@@ -3,7 +3,13 @@
  * to Lofirmo. The action node's router makes one per execute() and hands it to every operation; a call made without
  * one runs on its own.
  */
-import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IAdditionalCredentialOptions,
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 /** The n8n contexts that call Lofirmo. */
 export type LofirmoContext = IExecuteFunctions | IWebhookFunctions;
@@ -34,6 +40,24 @@ export class LofirmoRun {
 			read.catch(() => (this.credentialsRead = undefined));
 		}
 		return this.credentialsRead;
+	}
+
+	/**
+	 * The credential as n8n's request helper takes it. Without it, `httpRequestWithAuthentication` loads the
+	 * credential from the database and decrypts it again for every request; the header is still built by the
+	 * credential's `authenticate`, inside n8n.
+	 */
+	async requestCredentials(): Promise<IAdditionalCredentialOptions> {
+		const data = await this.credentials();
+		const ref = this.ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+		return {
+			credentialsDecrypted: {
+				id: ref?.id ?? '',
+				name: ref?.name ?? '',
+				type: CREDENTIAL_TYPE,
+				data: data as ICredentialDataDecryptedObject,
+			},
+		};
 	}
 
 	/** The answer of a call made once per run whatever the number of items (Get Credits: repeats count as spam). */
