@@ -98,7 +98,11 @@ export interface ExecutionSummary {
 	stoppedAt: string | null;
 }
 
-/** Executions of a workflow with an id above `afterId`, newest first (finished ones: the API leaves running ones out). */
+/**
+ * Executions of a workflow with an id above `afterId`, newest first. The API leaves out only the executions the
+ * answering process is running itself: in regular mode that hides running ones (not always those just created), in
+ * queue mode main lists queued and running executions too (workers run them). See `isFinished`.
+ */
 export async function executionsAfter(
 	n8n: BenchN8n,
 	workflowId: string,
@@ -135,9 +139,17 @@ export async function lastExecutionId(n8n: BenchN8n, workflowId: string): Promis
 	return body.data.length ? Number(body.data[0].id) : 0;
 }
 
+/** Ended (success, error, crashed, …): n8n has set its stoppedAt. */
+export function isFinished(execution: ExecutionSummary): boolean {
+	return (
+		execution.stoppedAt !== null && execution.status !== 'new' && execution.status !== 'running'
+	);
+}
+
 /**
- * Waits until `count` executions after `afterId` are recorded (finished), or until none has been added for
- * `idleMs` (then returns what there is: the rest were lost), or `timeoutMs` passed.
+ * Waits until `count` executions after `afterId` have finished (`isFinished`), or until none has finished for
+ * `idleMs` (then returns what there is: the rest were lost or never ran), or `timeoutMs` passed. Returns the
+ * finished ones only.
  */
 export async function waitForNewExecutions(
 	n8n: BenchN8n,
@@ -151,7 +163,7 @@ export async function waitForNewExecutions(
 	let seen = -1;
 	let lastChange = Date.now();
 	for (;;) {
-		const found = await executionsAfter(n8n, workflowId, afterId);
+		const found = (await executionsAfter(n8n, workflowId, afterId)).filter(isFinished);
 		if (found.length >= count) return found;
 		if (found.length !== seen) {
 			seen = found.length;
