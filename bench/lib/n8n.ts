@@ -44,6 +44,28 @@ export async function startBenchN8n(opts: {
 		env: opts.env,
 		startTimeoutMs: 180_000,
 	});
+	try {
+		return await provisionBenchN8n(handle, { ...opts, stop: () => handle.stop() });
+	} catch (error) {
+		await handle.stop();
+		throw error;
+	}
+}
+
+/**
+ * Owner, API key, the bench's credentials (pointing at the sandbox) and workflows in a running n8n, activated and
+ * answering at `webhookBaseUrl` (default the handle itself; in queue mode the webhook processor). `stop` is what
+ * the returned BenchN8n's stop() stops besides its API connection.
+ */
+export async function provisionBenchN8n(
+	handle: N8nHandle,
+	opts: {
+		sandboxUrl: string;
+		workflows: BenchWorkflow[];
+		webhookBaseUrl?: string;
+		stop: () => Promise<void>;
+	},
+): Promise<BenchN8n> {
 	const api = new KeepAliveClient(4);
 	try {
 		await setupOwner(handle);
@@ -71,7 +93,7 @@ export async function startBenchN8n(opts: {
 		);
 		const urls = new Map<string, string>();
 		for (const workflow of opts.workflows) {
-			const url = `${handle.baseUrl}/webhook/${workflow.webhookPath}`;
+			const url = `${opts.webhookBaseUrl ?? handle.baseUrl}/webhook/${workflow.webhookPath}`;
 			await activateWorkflow(handle, workflow.id, url);
 			urls.set(workflow.id, url);
 		}
@@ -81,12 +103,11 @@ export async function startBenchN8n(opts: {
 			api,
 			async stop() {
 				api.close();
-				await handle.stop();
+				await opts.stop();
 			},
 		};
 	} catch (error) {
 		api.close();
-		await handle.stop();
 		throw error;
 	}
 }
