@@ -111,11 +111,7 @@ export async function runActionScenario(
 			run.rep = rep - opts.warmups + 1;
 			run.warmup = warmup;
 			runs.get(variant)!.push(run);
-			opts.log(
-				`  action ${variant.padEnd(15)} ${warmup ? 'warm-up' : `rep ${run.rep}  `} ${ms(run.timeMs).padStart(9)}` +
-					(run.executionMs !== undefined ? `  (execution ${ms(run.executionMs)})` : '') +
-					`  ${run.successfulCalls}/${items} sends ok${run.valid ? '' : `  INVALID: ${run.invalidReason}`}`,
-			);
+			opts.log(`  action ${variant.padEnd(15)} ${describeActionRun(run, items)}`);
 			if (!run.valid)
 				warnings.push(
 					`action ${variant} ${warmup ? 'warm-up' : `rep ${run.rep}`} invalid: ${run.invalidReason}`,
@@ -224,6 +220,17 @@ export async function runActionScenario(
 			cpuMsPer1000: stats.get('ours')!.cpuMsPer1000,
 		},
 	};
+}
+
+/** One log line's worth of a run: which repetition, the time, the execution's times, the sends. */
+export function describeActionRun(run: ActionRun, items: number): string {
+	return (
+		`${run.warmup ? 'warm-up' : `rep ${run.rep}  `} ${ms(run.timeMs).padStart(9)}` +
+		(run.executionMs !== undefined
+			? `  (execution ${ms(run.executionMs)}, e2e ${ms(run.endToEndMs)})`
+			: '') +
+		`  ${run.successfulCalls}/${items} sends ok${run.valid ? '' : `  INVALID: ${run.invalidReason}`}`
+	);
 }
 
 /**
