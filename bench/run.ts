@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: our nodes against what users would build instead, and against the floor, in one run.
  * See bench/README.md. Prints the results table and writes bench/results/latest.json and latest.md
- * (`--quick`: a short smoke run, written to latest-quick.*; `--only=action,trigger,pdf,package`: a subset).
+ * (`--quick`: a short smoke run, written to latest-quick.*; `--only=action,trigger,pdf,package,queue`: a subset).
  *
  * Layout: the sandbox in its own child process (127.0.0.1:4100); n8n 2.x (the pinned one, Node 24) on
  * 127.0.0.1:5800 (filesystem binary mode, n8n 2.x's default) for scenarios 1, 2 and half of 3, then on
- * 127.0.0.1:5804 with the in-memory binary mode for the other half of 3; the floor client and the load
- * generators in this process. Everything started here is stopped at the end, on failure and on Ctrl-C.
+ * 127.0.0.1:5804 with the in-memory binary mode for the other half of 3; then (5) n8n in queue mode with
+ * PostgreSQL and Redis on 127.0.0.1:5820-5829 (1 worker) and 5830-5839 (2 workers), one after the other; the floor
+ * client and the load generators in this process. Everything started here is stopped at the end, on failure and
+ * on Ctrl-C.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -14,8 +16,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { builtPackageContents, n8nInstall, REPO_ROOT, stopAll } from '../scripts/n8n-harness';
+import type { CpuTarget } from './lib/cpu';
 import { startBenchN8n, type BenchN8n } from './lib/n8n';
-import { markdownTable, textTable, type ScenarioOutcome, type TableRow } from './lib/report';
+import type { BenchQueue } from './lib/queue';
+import {
+	markdownExtraTable,
+	markdownTable,
+	textExtraTable,
+	textTable,
+	type ExtraTable,
+	type ScenarioOutcome,
+	type TableRow,
+} from './lib/report';
 import {
 	startSandboxProcess,
 	SANDBOX_TOKEN,
@@ -26,13 +38,22 @@ import { MIB, ms, round } from './lib/stats';
 import { runActionScenario } from './scenarios/action';
 import { runPackageScenario } from './scenarios/package';
 import { runPdfMode, type PdfModeResult } from './scenarios/pdf';
+import { runQueueScenario } from './scenarios/queue';
+import { REGULAR_N8N_ROLE, type QueueBaselines } from './scenarios/queue-report';
 import { runTriggerScenario } from './scenarios/trigger';
 import { actionWorkflows, pdfWorkflows, triggerWorkflows } from './workflows';
 
-const SCENARIOS = ['action', 'trigger', 'pdf', 'package'] as const;
+const SCENARIOS = ['action', 'trigger', 'pdf', 'package', 'queue'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
-const PORTS = { sandbox: 4100, n8nMain: 5800, n8nMemory: 5804, n8nLegacy: 5808 } as const;
+const PORTS = {
+	sandbox: 4100,
+	n8nMain: 5800,
+	n8nMemory: 5804,
+	n8nLegacy: 5808,
+	/** queue mode: 1 worker on 5820-5829, 2 workers on 5830-5839 */
+	queue: 5820,
+} as const;
 /** a run that takes longer than this is stopped (the goal is well under 15 minutes) */
 const WATCHDOG_MS = 25 * 60_000;
 
@@ -41,12 +62,15 @@ const FULL = {
 	trigger: { reports: 300, concurrency: 10, reps: 3, warmupReports: 20 },
 	pdf: { bytes: 50 * MIB, reps: 3, warmups: 1 },
 	package: { requireReps: 7 },
+	/** scenario 5 repeats scenario 2's and 1's workloads, fewer times (it starts two stacks) */
+	queue: { workerCounts: [1, 2] as Array<1 | 2>, triggerReps: 2, actionReps: 3 },
 };
 const QUICK: typeof FULL = {
 	action: { items: 100, reps: 2, warmups: 1, warmupItems: 50, floorConcurrency: 10 },
 	trigger: { reports: 40, concurrency: 10, reps: 1, warmupReports: 10 },
 	pdf: { bytes: 5 * MIB, reps: 1, warmups: 1 },
 	package: { requireReps: 3 },
+	queue: { workerCounts: [1, 2], triggerReps: 1, actionReps: 1 },
 };
 
 function parseArgs(argv: string[]): { quick: boolean; only: Set<Scenario> } {
@@ -108,11 +132,17 @@ async function main(): Promise<number> {
 	};
 	let sandbox: SandboxProcess | undefined;
 	let n8n: BenchN8n | undefined;
+	let queue: BenchQueue | undefined;
 	let failure: unknown;
+	/** what scenario 5 compares with: scenarios 2 and 1 for our nodes, in this run */
+	const baselines: QueueBaselines = {};
+	/** the CPU scenarios 1 and 2 meter: the regular-mode n8n with its task runner */
+	const meter = (pid: number): CpuTarget[] => [{ role: REGULAR_N8N_ROLE, pid, scope: 'tree' }];
 	let fileBytes: number | null = null;
 
 	const cleanup = async () => {
 		await stopAll(n8n?.handle);
+		await queue?.stop();
 		await sandbox?.stop();
 	};
 	const onSignal = () => {
@@ -139,12 +169,14 @@ async function main(): Promise<number> {
 		}
 
 		const needsN8n = only.has('action') || only.has('trigger') || only.has('pdf');
-		if (needsN8n) {
+		if (needsN8n || only.has('queue')) {
 			sandbox = await startSandboxProcess(PORTS.sandbox, {
 				accounts: [{ user: SANDBOX_USER, token: SANDBOX_TOKEN, credits: 1_000_000_000 }],
 				pdfPadBytes: settings.pdf.bytes,
 			});
 			placement.sandbox = `own child process, Node ${process.version} (pid ${sandbox.pid}), ${sandbox.url}, reset before every run`;
+		}
+		if (needsN8n && sandbox) {
 			if (only.has('pdf')) {
 				const pdf = await sandbox.downloadCertificate(await sandbox.certifiedContract());
 				fileBytes = pdf.length;
@@ -181,20 +213,26 @@ async function main(): Promise<number> {
 			}
 			if (only.has('action')) {
 				log(`\n1. Action throughput (${settings.action.items} items)`);
-				outcomes.set('action', await runActionScenario(n8n, sandbox, { ...settings.action, log }));
+				const action = await runActionScenario(n8n, sandbox, {
+					...settings.action,
+					cpuTargets: meter(n8n.handle.pid),
+					log,
+				});
+				outcomes.set('action', action);
+				baselines.action = action.baseline;
 			}
 			if (only.has('trigger')) {
 				log(
 					`\n2. Trigger ingest (${settings.trigger.reports} reports at concurrency ${settings.trigger.concurrency})`,
 				);
-				outcomes.set(
-					'trigger',
-					await runTriggerScenario(n8n, {
-						...settings.trigger,
-						engine: "n8n 2.x's default expression engine",
-						log,
-					}),
-				);
+				const trigger = await runTriggerScenario(n8n, {
+					...settings.trigger,
+					engine: "n8n 2.x's default expression engine",
+					cpuTargets: meter(n8n.handle.pid),
+					log,
+				});
+				outcomes.set('trigger', trigger);
+				baselines.trigger = trigger.baseline;
 			}
 			await n8n.stop();
 			n8n = undefined;
@@ -242,12 +280,41 @@ async function main(): Promise<number> {
 					await runTriggerScenario(n8n, {
 						...settings.trigger,
 						engine: 'N8N_EXPRESSION_ENGINE=legacy',
+						cpuTargets: meter(n8n.handle.pid),
 						log,
 					}),
 				);
 				await n8n.stop();
 				n8n = undefined;
 			}
+		}
+
+		if (only.has('queue') && sandbox) {
+			log(
+				`
+5. Queue mode: scenario 2's and 1's workloads with ${settings.queue.workerCounts.join(' and ')} worker(s)`,
+			);
+			outcomes.set(
+				'queue',
+				await runQueueScenario(sandbox, baselines, {
+					workerCounts: settings.queue.workerCounts,
+					basePort: PORTS.queue,
+					trigger: {
+						reports: settings.trigger.reports,
+						concurrency: settings.trigger.concurrency,
+						warmupReports: settings.trigger.warmupReports,
+						reps: settings.queue.triggerReps,
+					},
+					action: {
+						items: settings.action.items,
+						warmupItems: settings.action.warmupItems,
+						reps: settings.queue.actionReps,
+					},
+					onStack: (running) => (queue = running),
+					log,
+				}),
+			);
+			placement.queue = `n8n ${install.n8nVersion} in queue mode (EXECUTIONS_MODE=queue, binary data in the database), one stack per worker count, started after the regular-mode n8n stopped: PostgreSQL and Redis as local processes, main (REST API, production webhooks off), one webhook processor (the reports' and actions' webhooks), 1 or 2 workers (concurrency 10 each), each n8n with its own data folder and task runner; 127.0.0.1:${PORTS.queue}-${PORTS.queue + 19} (data .n8n-cache/runs/bench-queue-1w and -2w, .n8n-cache/services)`;
 		}
 	} catch (error) {
 		failure = error;
@@ -275,8 +342,10 @@ async function main(): Promise<number> {
 		'triggerLegacy',
 		'pdf',
 		'package',
+		'queue',
 	];
 	const rows: TableRow[] = order.flatMap((s) => outcomes.get(s)?.rows ?? []);
+	const tables: ExtraTable[] = order.flatMap((s) => outcomes.get(s)?.tables ?? []);
 	const warnings = order.flatMap((s) => outcomes.get(s)?.warnings ?? []);
 	if (failure)
 		warnings.unshift(
@@ -297,15 +366,17 @@ async function main(): Promise<number> {
 		),
 		warnings,
 		table: rows,
+		extraTables: tables,
 	};
 
 	const resultsDir = path.join(REPO_ROOT, 'bench', 'results');
 	fs.mkdirSync(resultsDir, { recursive: true });
 	const base = quick ? 'latest-quick' : 'latest';
 	fs.writeFileSync(path.join(resultsDir, `${base}.json`), `${JSON.stringify(results, null, 2)}\n`);
-	fs.writeFileSync(path.join(resultsDir, `${base}.md`), markdown(results, rows, warnings));
+	fs.writeFileSync(path.join(resultsDir, `${base}.md`), markdown(results, rows, tables, warnings));
 
 	log(`\n${textTable(rows)}\n`);
+	for (const table of tables) log(`${textExtraTable(table)}\n`);
 	log(machineLine(results.machine));
 	log(ratioNote());
 	for (const warning of warnings) log(`WARNING: ${warning}`);
@@ -337,7 +408,9 @@ function ratioNote(): string {
 		'Ratios: scenario 1 and the time in 3 are time ratios (ours ÷ reference, lower is better); scenario 2 is an events/s',
 		'ratio (higher is better); the RSS ratio in 3 is growth ÷ growth (lower is better). Floors: "floor seq" = Node http',
 		'keep-alive, one request at a time; "floor c10" = the same at concurrency 10. exec = the whole execution wall',
-		"time (n8n's startedAt → stoppedAt); node = the node's own executionTime. See bench/README.md.",
+		"time (n8n's startedAt → stoppedAt); node = the node's own executionTime; e2e = the webhook POST sent → the",
+		"execution's stoppedAt. Scenario 5 (queue mode) compares with the regular-mode rows of 2 and 1 in the same run",
+		'(events/s ÷ events/s, time ÷ time). See bench/README.md.',
 	].join('\n');
 }
 
@@ -349,11 +422,13 @@ function markdown(
 		complete: boolean;
 	},
 	rows: TableRow[],
+	tables: ExtraTable[],
 	warnings: string[],
 ): string {
 	const lines = [
 		markdownTable(rows),
 		'',
+		...tables.flatMap((table) => [markdownExtraTable(table), '']),
 		machineLine(results.machine).replace(/^Machine:/, '*Machine:*'),
 		`Full run took ${(results.durationMs / 60_000).toFixed(1)} min${results.quick ? ' (quick mode: smaller sizes, fewer repetitions)' : ''}${results.complete ? '' : ' and did not complete'}.`,
 		'',

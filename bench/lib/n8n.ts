@@ -44,6 +44,28 @@ export async function startBenchN8n(opts: {
 		env: opts.env,
 		startTimeoutMs: 180_000,
 	});
+	try {
+		return await provisionBenchN8n(handle, { ...opts, stop: () => handle.stop() });
+	} catch (error) {
+		await handle.stop();
+		throw error;
+	}
+}
+
+/**
+ * Owner, API key, the bench's credentials (pointing at the sandbox) and workflows in a running n8n, activated and
+ * answering at `webhookBaseUrl` (default the handle itself; in queue mode the webhook processor). `stop` is what
+ * the returned BenchN8n's stop() stops besides its API connection.
+ */
+export async function provisionBenchN8n(
+	handle: N8nHandle,
+	opts: {
+		sandboxUrl: string;
+		workflows: BenchWorkflow[];
+		webhookBaseUrl?: string;
+		stop: () => Promise<void>;
+	},
+): Promise<BenchN8n> {
 	const api = new KeepAliveClient(4);
 	try {
 		await setupOwner(handle);
@@ -71,7 +93,7 @@ export async function startBenchN8n(opts: {
 		);
 		const urls = new Map<string, string>();
 		for (const workflow of opts.workflows) {
-			const url = `${handle.baseUrl}/webhook/${workflow.webhookPath}`;
+			const url = `${opts.webhookBaseUrl ?? handle.baseUrl}/webhook/${workflow.webhookPath}`;
 			await activateWorkflow(handle, workflow.id, url);
 			urls.set(workflow.id, url);
 		}
@@ -81,12 +103,11 @@ export async function startBenchN8n(opts: {
 			api,
 			async stop() {
 				api.close();
-				await handle.stop();
+				await opts.stop();
 			},
 		};
 	} catch (error) {
 		api.close();
-		await handle.stop();
 		throw error;
 	}
 }
@@ -98,7 +119,11 @@ export interface ExecutionSummary {
 	stoppedAt: string | null;
 }
 
-/** Executions of a workflow with an id above `afterId`, newest first (finished ones: the API leaves running ones out). */
+/**
+ * Executions of a workflow with an id above `afterId`, newest first. The API leaves out only the executions the
+ * answering process is running itself: in regular mode that hides running ones (not always those just created), in
+ * queue mode main lists queued and running executions too (workers run them). See `isFinished`.
+ */
 export async function executionsAfter(
 	n8n: BenchN8n,
 	workflowId: string,
@@ -135,9 +160,17 @@ export async function lastExecutionId(n8n: BenchN8n, workflowId: string): Promis
 	return body.data.length ? Number(body.data[0].id) : 0;
 }
 
+/** Ended (success, error, crashed, …): n8n has set its stoppedAt. */
+export function isFinished(execution: ExecutionSummary): boolean {
+	return (
+		execution.stoppedAt !== null && execution.status !== 'new' && execution.status !== 'running'
+	);
+}
+
 /**
- * Waits until `count` executions after `afterId` are recorded (finished), or until none has been added for
- * `idleMs` (then returns what there is: the rest were lost), or `timeoutMs` passed.
+ * Waits until `count` executions after `afterId` have finished (`isFinished`), or until none has finished for
+ * `idleMs` (then returns what there is: the rest were lost or never ran), or `timeoutMs` passed. Returns the
+ * finished ones only.
  */
 export async function waitForNewExecutions(
 	n8n: BenchN8n,
@@ -151,7 +184,7 @@ export async function waitForNewExecutions(
 	let seen = -1;
 	let lastChange = Date.now();
 	for (;;) {
-		const found = await executionsAfter(n8n, workflowId, afterId);
+		const found = (await executionsAfter(n8n, workflowId, afterId)).filter(isFinished);
 		if (found.length >= count) return found;
 		if (found.length !== seen) {
 			seen = found.length;

@@ -20,6 +20,19 @@ export interface ScenarioOutcome {
 	rows: TableRow[];
 	/** invalid runs and anything a reader must know */
 	warnings: string[];
+	/** tables of their own, printed after the main table */
+	tables?: ExtraTable[];
+}
+
+/**
+ * A table of its own beside the main one, for figures that do not fit its five columns (e.g. CPU per process):
+ * a title, column names, rows of cells and lines of notes printed under it.
+ */
+export interface ExtraTable {
+	title: string;
+	columns: string[];
+	rows: string[][];
+	notes: string[];
 }
 
 const COLUMNS: Array<{ key: Exclude<keyof TableRow, 'section'>; title: string }> = [
@@ -30,46 +43,85 @@ const COLUMNS: Array<{ key: Exclude<keyof TableRow, 'section'>; title: string }>
 	{ key: 'notes', title: 'Notes' },
 ];
 
-function sections(rows: TableRow[]): Array<{ title: string; rows: TableRow[] }> {
-	const out: Array<{ title: string; rows: TableRow[] }> = [];
+/** A heading line (printed across the columns) or a row of cells. */
+type GridEntry = { heading: string } | { cells: string[] };
+
+function mainEntries(rows: TableRow[]): GridEntry[] {
+	const out: GridEntry[] = [];
+	let section: string | undefined;
 	for (const row of rows) {
-		const last = out[out.length - 1];
-		if (last && last.title === row.section) last.rows.push(row);
-		else out.push({ title: row.section, rows: [row] });
+		if (row.section !== section) {
+			section = row.section;
+			out.push({ heading: section });
+		}
+		out.push({ cells: COLUMNS.map(({ key }) => row[key]) });
 	}
 	return out;
 }
 
-/** Aligned columns; each scenario starts with its heading line. */
-export function textTable(rows: TableRow[]): string {
-	const widths = COLUMNS.map(({ key, title }) =>
-		Math.max(title.length, ...rows.map((row) => row[key].length)),
+/** Aligned columns; a heading starts a group, with an empty line before the next one. */
+function textGrid(columns: string[], entries: GridEntry[]): string {
+	const rows = entries.flatMap((e) => ('cells' in e ? [e.cells] : []));
+	const widths = columns.map((title, c) =>
+		Math.max(title.length, ...rows.map((cells) => (cells[c] ?? '').length)),
 	);
 	const line = (values: string[]) =>
 		values
 			.map((v, c) => v.padEnd(widths[c]))
 			.join('  ')
 			.trimEnd();
-	const out = [line(COLUMNS.map((c) => c.title)), widths.map((w) => '─'.repeat(w)).join('  ')];
-	for (const section of sections(rows)) {
-		out.push(section.title);
-		for (const row of section.rows) out.push(line(COLUMNS.map(({ key }) => row[key])));
-		out.push('');
-	}
+	const out = [line(columns), widths.map((w) => '─'.repeat(w)).join('  ')];
+	entries.forEach((entry, i) => {
+		if ('cells' in entry) out.push(line(entry.cells));
+		else out.push(...(i > 0 ? [''] : []), entry.heading);
+	});
 	return out.join('\n').trimEnd();
+}
+
+/** The same in Markdown: a heading is a bold row. */
+function markdownGrid(columns: string[], entries: GridEntry[]): string {
+	const escape = (text: string) => text.replace(/\|/g, '\\|');
+	const out = [`| ${columns.join(' | ')} |`, `| ${columns.map(() => '---').join(' | ')} |`];
+	for (const entry of entries) {
+		out.push(
+			'cells' in entry
+				? `| ${entry.cells.map(escape).join(' | ')} |`
+				: `| **${escape(entry.heading)}** |${' |'.repeat(columns.length - 1)}`,
+		);
+	}
+	return out.join('\n');
+}
+
+/** Aligned columns; each scenario starts with its heading line. */
+export function textTable(rows: TableRow[]): string {
+	return textGrid(
+		COLUMNS.map((c) => c.title),
+		mainEntries(rows),
+	);
 }
 
 /** The same in Markdown: a bold heading row per scenario. */
 export function markdownTable(rows: TableRow[]): string {
-	const escape = (text: string) => text.replace(/\|/g, '\\|');
-	const out = [
-		`| ${COLUMNS.map((c) => c.title).join(' | ')} |`,
-		`| ${COLUMNS.map(() => '---').join(' | ')} |`,
-	];
-	for (const section of sections(rows)) {
-		out.push(`| **${escape(section.title)}** |${' |'.repeat(COLUMNS.length - 1)}`);
-		for (const row of section.rows)
-			out.push(`| ${COLUMNS.map(({ key }) => escape(row[key])).join(' | ')} |`);
-	}
-	return out.join('\n');
+	return markdownGrid(
+		COLUMNS.map((c) => c.title),
+		mainEntries(rows),
+	);
+}
+
+/** An extra table for the terminal: its title, the grid, its notes. */
+export function textExtraTable(table: ExtraTable): string {
+	const grid = textGrid(
+		table.columns,
+		table.rows.map((cells) => ({ cells })),
+	);
+	return [table.title, grid, ...table.notes].join('\n');
+}
+
+/** The same in Markdown: the title in bold, the notes as a list. */
+export function markdownExtraTable(table: ExtraTable): string {
+	const grid = markdownGrid(
+		table.columns,
+		table.rows.map((cells) => ({ cells })),
+	);
+	return [`**${table.title}**`, '', grid, '', ...table.notes.map((n) => `- ${n}`)].join('\n');
 }

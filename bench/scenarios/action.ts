@@ -20,6 +20,7 @@ import {
 	waitForNewExecutions,
 	type BenchN8n,
 } from '../lib/n8n';
+import { cpuPerThousand, withCpu, type CpuTarget } from '../lib/cpu';
 import type { ScenarioOutcome, TableRow } from '../lib/report';
 import type { SandboxProcess, SandboxRequest } from '../lib/sandbox';
 import { ms, msRange, num, ratio, round, summarize, times, type Summary } from '../lib/stats';
@@ -32,13 +33,25 @@ export interface ActionOptions {
 	/** items per warm-up run (fewer than `items`: warming up needs no full run) */
 	warmupItems: number;
 	floorConcurrency: number;
+	/** the processes whose CPU each n8n run meters (default none) */
+	cpuTargets?: CpuTarget[];
 	log: (line: string) => void;
+}
+
+/** What the queue-mode rows compare with: our node with default settings in this n8n. */
+export interface ActionBaseline {
+	/** the node's own executionTime */
+	nodeMs: Summary | null;
+	/** the webhook POST sent → the execution's stoppedAt */
+	endToEndMs: Summary | null;
+	/** CPU ms per 1,000 items of each metered process, over the valid measured runs */
+	cpuMsPer1000: Record<string, number> | null;
 }
 
 type FloorVariant = 'floorSequential' | 'floorConcurrent';
 type Variant = ActionVariant | FloorVariant;
 
-interface Run {
+export interface ActionRun {
 	rep: number;
 	warmup: boolean;
 	valid: boolean;
@@ -47,9 +60,13 @@ interface Run {
 	timeMs: number | null;
 	/** n8n variants: the execution's wall time */
 	executionMs?: number | null;
+	/** n8n variants: the webhook POST sent → the execution's stoppedAt (what the caller waits, queue hop included) */
+	endToEndMs?: number | null;
 	executionId?: string;
 	successfulCalls: number;
 	outputItems?: number;
+	/** n8n variants: CPU ms each metered process used from the POST until the execution was listed finished */
+	cpuMs?: Record<string, number>;
 }
 
 const LABELS: Record<Variant, string> = {
@@ -65,7 +82,7 @@ export async function runActionScenario(
 	n8n: BenchN8n,
 	sandbox: SandboxProcess,
 	opts: ActionOptions,
-): Promise<ScenarioOutcome> {
+): Promise<ScenarioOutcome & { baseline: ActionBaseline }> {
 	const variants: Variant[] = [
 		'ours',
 		'oursBatch',
@@ -74,7 +91,7 @@ export async function runActionScenario(
 		'floorSequential',
 		'floorConcurrent',
 	];
-	const runs = new Map<Variant, Run[]>(variants.map((v) => [v, []]));
+	const runs = new Map<Variant, ActionRun[]>(variants.map((v) => [v, []]));
 	const sampleBodies = new Map<Variant, Record<string, unknown>>();
 	const warnings: string[] = [];
 
@@ -85,30 +102,16 @@ export async function runActionScenario(
 		const order = variants.map((_, i) => variants[(i + rep) % variants.length]);
 		const items = warmup ? opts.warmupItems : opts.items;
 		for (const variant of order) {
-			await sandbox.reset();
-			const run =
+			const { run, firstRequest } = await checkedRun(sandbox, items, () =>
 				variant === 'floorSequential' || variant === 'floorConcurrent'
-					? await floorRun(
-							sandbox,
-							items,
-							variant === 'floorSequential' ? 1 : opts.floorConcurrency,
-						)
-					: await n8nRun(n8n, variant, items);
-			const requests = await sandbox.requests();
-			run.successfulCalls = requests.filter(isSuccessfulSend).length;
-			if (run.valid && run.successfulCalls !== items) {
-				run.valid = false;
-				run.invalidReason = `the sandbox logged ${run.successfulCalls} successful sends, not ${items}`;
-			}
-			if (!sampleBodies.has(variant) && requests[0]) sampleBodies.set(variant, requests[0].params);
+					? floorRun(sandbox, items, variant === 'floorSequential' ? 1 : opts.floorConcurrency)
+					: n8nRun(n8n, variant, items, opts.cpuTargets),
+			);
+			if (!sampleBodies.has(variant) && firstRequest) sampleBodies.set(variant, firstRequest);
 			run.rep = rep - opts.warmups + 1;
 			run.warmup = warmup;
 			runs.get(variant)!.push(run);
-			opts.log(
-				`  action ${variant.padEnd(15)} ${warmup ? 'warm-up' : `rep ${run.rep}  `} ${ms(run.timeMs).padStart(9)}` +
-					(run.executionMs !== undefined ? `  (execution ${ms(run.executionMs)})` : '') +
-					`  ${run.successfulCalls}/${items} sends ok${run.valid ? '' : `  INVALID: ${run.invalidReason}`}`,
-			);
+			opts.log(`  action ${variant.padEnd(15)} ${describeActionRun(run, items)}`);
 			if (!run.valid)
 				warnings.push(
 					`action ${variant} ${warmup ? 'warm-up' : `rep ${run.rep}`} invalid: ${run.invalidReason}`,
@@ -127,14 +130,8 @@ export async function runActionScenario(
 		}
 	}
 
-	const stats = new Map<Variant, { time: Summary | null; execution: Summary | null }>();
-	for (const variant of variants) {
-		const valid = runs.get(variant)!.filter((r) => !r.warmup && r.valid);
-		stats.set(variant, {
-			time: summarize(valid.map((r) => r.timeMs ?? NaN)),
-			execution: summarize(valid.map((r) => r.executionMs ?? NaN)),
-		});
-	}
+	const stats = new Map<Variant, ActionStats>();
+	for (const variant of variants) stats.set(variant, actionStats(runs.get(variant)!));
 	const median = (v: Variant) => stats.get(v)?.time?.median ?? null;
 	/** the reference each variant is compared with */
 	const references: Record<ActionVariant, { httpRequest: Variant | null; floor: FloorVariant }> = {
@@ -147,7 +144,7 @@ export async function runActionScenario(
 	const rows: TableRow[] = [];
 	const variantJson: Record<string, unknown> = {};
 	for (const variant of variants) {
-		const { time, execution } = stats.get(variant)!;
+		const { time, execution, endToEnd, cpuMsPer1000 } = stats.get(variant)!;
 		const all = runs.get(variant)!.filter((r) => !r.warmup);
 		const validCount = all.filter((r) => r.valid).length;
 		const itemsPerSecond = time ? opts.items / (time.median / 1000) : null;
@@ -159,6 +156,8 @@ export async function runActionScenario(
 			label: LABELS[variant],
 			timeMs: time,
 			executionWallMs: isFloor ? undefined : execution,
+			endToEndMs: isFloor ? undefined : endToEnd,
+			cpuMsPer1000Items: isFloor ? undefined : cpuMsPer1000,
 			itemsPerSecond: itemsPerSecond === null ? null : round(itemsPerSecond, 1),
 			validRuns: validCount,
 			runs: runs.get(variant),
@@ -188,7 +187,10 @@ export async function runActionScenario(
 			median: time ? `${ms(time.median)} · ${num(itemsPerSecond)} items/s` : 'n/a',
 			spread: msRange(time),
 			ratio: isFloor ? '(reference)' : ratioText,
-			notes: [isFloor ? '' : `exec ${ms(execution?.median)}`, `${validCount}/${all.length} valid`]
+			notes: [
+				isFloor ? '' : `exec ${ms(execution?.median)} · e2e ${ms(endToEnd?.median)}`,
+				`${validCount}/${all.length} valid`,
+			]
 				.filter(Boolean)
 				.join(' · '),
 		});
@@ -204,7 +206,7 @@ export async function runActionScenario(
 			workflows: ACTION_WORKFLOW_IDS,
 			measuredNode: MEASURED_NODE,
 			timeDefinition:
-				"n8n variants: the measured node's own executionTime (runData[node][0].executionTime), the Webhook and the Code node that makes the items excluded; executionWallMs: n8n's startedAt → stoppedAt of the whole execution. Floor: wall time of the bench process's own N POSTs.",
+				"n8n variants: the measured node's own executionTime (runData[node][0].executionTime), the Webhook and the Code node that makes the items excluded; executionWallMs: n8n's startedAt → stoppedAt of the whole execution; endToEndMs (e2e): the webhook POST sent by the bench → the execution's stoppedAt. Floor: wall time of the bench process's own N POSTs. cpuMsPer1000Items: CPU ms of each metered process (n8n with its task runner) from the POST until the execution was listed finished, × 1,000 ÷ items sent, over the valid measured runs.",
 			ratioDefinition:
 				'time ratio = median time of the variant ÷ median time of the reference (lower is better; 1.00 = as fast). vsHttpRequest: our default vs HTTP Request default, our batching vs HTTP Request batching. vsFloor: our default (sequential) vs the sequential floor; every batched or concurrent variant vs the concurrency-10 floor (HTTP Request sends all items at once unless batching has an interval). vsFloorSequential / vsFloorConcurrent give both for every variant.',
 			validity: `a run counts only if the sandbox logged exactly ${opts.items} sends answered 200 with Res 10 and (n8n variants) the execution succeeded with ${opts.items} output items`,
@@ -212,6 +214,78 @@ export async function runActionScenario(
 		},
 		rows,
 		warnings,
+		baseline: {
+			nodeMs: stats.get('ours')!.time,
+			endToEndMs: stats.get('ours')!.endToEnd,
+			cpuMsPer1000: stats.get('ours')!.cpuMsPer1000,
+		},
+	};
+}
+
+/** One log line's worth of a run: which repetition, the time, the execution's times, the sends. */
+export function describeActionRun(run: ActionRun, items: number): string {
+	return (
+		`${run.warmup ? 'warm-up' : `rep ${run.rep}  `} ${ms(run.timeMs).padStart(9)}` +
+		(run.executionMs !== undefined
+			? `  (execution ${ms(run.executionMs)}, e2e ${ms(run.endToEndMs)})`
+			: '') +
+		`  ${run.successfulCalls}/${items} sends ok${run.valid ? '' : `  INVALID: ${run.invalidReason}`}`
+	);
+}
+
+/**
+ * One run with the sandbox reset before it and its log counted after: valid only if it logged exactly `items`
+ * successful sends. Returns the run and the parameters of the first request the sandbox received.
+ */
+async function checkedRun(
+	sandbox: SandboxProcess,
+	items: number,
+	work: () => Promise<ActionRun>,
+): Promise<{ run: ActionRun; firstRequest?: Record<string, unknown> }> {
+	await sandbox.reset();
+	const run = await work();
+	const requests = await sandbox.requests();
+	run.successfulCalls = requests.filter(isSuccessfulSend).length;
+	if (run.valid && run.successfulCalls !== items) {
+		run.valid = false;
+		run.invalidReason = `the sandbox logged ${run.successfulCalls} successful sends, not ${items}`;
+	}
+	return { run, firstRequest: requests[0]?.params };
+}
+
+/**
+ * One n8n execution of an action workflow (one webhook POST of `items`), checked against the sandbox's log, the
+ * CPU of `cpuTargets` metered from the POST until the execution is listed finished. Used in regular and queue mode
+ * alike.
+ */
+export async function actionN8nRun(
+	n8n: BenchN8n,
+	sandbox: SandboxProcess,
+	variant: ActionVariant,
+	items: number,
+	cpuTargets: CpuTarget[] = [],
+): Promise<ActionRun> {
+	return (await checkedRun(sandbox, items, () => n8nRun(n8n, variant, items, cpuTargets))).run;
+}
+
+interface ActionStats {
+	/** the node's executionTime (floors: wall time) */
+	time: Summary | null;
+	/** n8n's startedAt → stoppedAt */
+	execution: Summary | null;
+	/** the webhook POST sent → stoppedAt */
+	endToEnd: Summary | null;
+	cpuMsPer1000: Record<string, number> | null;
+}
+
+/** Medians and spreads over the valid measured runs (warm-ups left out), CPU per 1,000 items sent. */
+export function actionStats(runs: ActionRun[]): ActionStats {
+	const valid = runs.filter((r) => !r.warmup && r.valid);
+	return {
+		time: summarize(valid.map((r) => r.timeMs ?? NaN)),
+		execution: summarize(valid.map((r) => r.executionMs ?? NaN)),
+		endToEnd: summarize(valid.map((r) => r.endToEndMs ?? NaN)),
+		cpuMsPer1000: cpuPerThousand(valid.map((r) => ({ cpuMs: r.cpuMs, events: r.successfulCalls }))),
 	};
 }
 
@@ -232,41 +306,51 @@ function normaliseBody(params: Record<string, unknown>): unknown {
 	);
 }
 
-async function n8nRun(n8n: BenchN8n, variant: ActionVariant, items: number): Promise<Run> {
+async function n8nRun(
+	n8n: BenchN8n,
+	variant: ActionVariant,
+	items: number,
+	cpuTargets: CpuTarget[] = [],
+): Promise<ActionRun> {
 	const workflowId = ACTION_WORKFLOW_IDS[variant];
 	const before = await lastExecutionId(n8n, workflowId);
-	const client = new KeepAliveClient(1);
-	try {
-		const answer = await client.request(n8n.urls.get(workflowId)!, {
-			method: 'POST',
-			body: { count: items },
-		});
-		if (answer.status !== 200) {
-			return invalid(
-				`the webhook answered ${answer.status}: ${answer.body.toString('utf8').slice(0, 200)}`,
-			);
+	const sentAt = Date.now();
+	// the finished execution, or why there is none; metered from the POST until the execution is listed as
+	// finished (reading its data back is not the work)
+	const { result: summary, cpuMs } = await withCpu(cpuTargets, async () => {
+		const client = new KeepAliveClient(1);
+		try {
+			const answer = await client.request(n8n.urls.get(workflowId)!, {
+				method: 'POST',
+				body: { count: items },
+			});
+			if (answer.status !== 200)
+				return `the webhook answered ${answer.status}: ${answer.body.toString('utf8').slice(0, 200)}`;
+		} finally {
+			client.close();
 		}
-	} finally {
-		client.close();
-	}
-	const [summary] = await waitForNewExecutions(n8n, workflowId, before, 1, {
-		timeoutMs: 600_000,
-		idleMs: 600_000,
-		intervalMs: 200,
+		const [finished] = await waitForNewExecutions(n8n, workflowId, before, 1, {
+			timeoutMs: 600_000,
+			idleMs: 600_000,
+			intervalMs: 200,
+		});
+		return finished ?? 'no execution was recorded';
 	});
-	if (!summary) return invalid('no execution was recorded');
+	if (typeof summary === 'string') return invalid(summary);
 	const execution = await executionWithData(n8n, summary.id);
 	const node = nodeRun(execution, MEASURED_NODE);
 	const failedItems = node.items.filter((item) => item.json?.error !== undefined).length;
-	const run: Run = {
+	const run: ActionRun = {
 		rep: 0,
 		warmup: false,
 		valid: true,
 		timeMs: node.executionTime,
 		executionMs: executionWallMs(execution),
+		endToEndMs: execution.stoppedAt ? Date.parse(execution.stoppedAt) - sentAt : null,
 		executionId: summary.id,
 		successfulCalls: 0,
 		outputItems: node.items.length,
+		cpuMs,
 	};
 	if (execution.status !== 'success') {
 		const error = execution.data?.resultData?.error as { message?: string } | undefined;
@@ -286,7 +370,11 @@ async function n8nRun(n8n: BenchN8n, variant: ActionVariant, items: number): Pro
 	return run;
 }
 
-async function floorRun(sandbox: SandboxProcess, items: number, concurrency: number): Promise<Run> {
+async function floorRun(
+	sandbox: SandboxProcess,
+	items: number,
+	concurrency: number,
+): Promise<ActionRun> {
 	const client = new KeepAliveClient(concurrency);
 	const url = `${sandbox.url}/EnviarContrato`;
 	let failures = 0;
@@ -323,7 +411,7 @@ async function floorRun(sandbox: SandboxProcess, items: number, concurrency: num
 	};
 }
 
-function invalid(reason: string): Run {
+function invalid(reason: string): ActionRun {
 	return {
 		rep: 0,
 		warmup: false,

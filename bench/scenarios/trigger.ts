@@ -19,8 +19,9 @@ import {
 	waitForNewExecutions,
 	type BenchN8n,
 } from '../lib/n8n';
+import { cpuPerThousand, withCpu, type CpuTarget } from '../lib/cpu';
 import type { ScenarioOutcome, TableRow } from '../lib/report';
-import { ms, num, percentile, ratio, round, summarize, times } from '../lib/stats';
+import { ms, num, percentile, ratio, round, summarize, times, type Summary } from '../lib/stats';
 import { TRIGGER_NODE, TRIGGER_WORKFLOW_IDS, type TriggerVariant } from '../workflows';
 
 export interface TriggerOptions {
@@ -30,10 +31,19 @@ export interface TriggerOptions {
 	warmupReports: number;
 	/** which expression engine the n8n runs with, shown in the section title */
 	engine: string;
+	/** the processes whose CPU each run meters (default none) */
+	cpuTargets?: CpuTarget[];
 	log: (line: string) => void;
 }
 
-interface Run {
+/** What the queue-mode rows compare with: our trigger in this n8n. */
+export interface TriggerBaseline {
+	eventsPerSecond: Summary | null;
+	/** CPU ms per 1,000 reports of each metered process, over the measured runs */
+	cpuMsPer1000: Record<string, number> | null;
+}
+
+export interface IngestRun {
 	rep: number;
 	warmup: boolean;
 	sent: number;
@@ -45,6 +55,8 @@ interface Run {
 	eventsPerSecond: number | null;
 	/** requests per second over the send phase alone (first request → last answer) */
 	acceptedPerSecond: number;
+	/** CPU ms each metered process used from the first report sent to the last execution found finished */
+	cpuMs: Record<string, number>;
 	latencyP50Ms: number;
 	latencyP99Ms: number;
 	valid: boolean;
@@ -94,7 +106,7 @@ function identityReport(): Record<string, string> {
 export async function runTriggerScenario(
 	n8n: BenchN8n,
 	opts: TriggerOptions,
-): Promise<ScenarioOutcome> {
+): Promise<ScenarioOutcome & { baseline: TriggerBaseline }> {
 	const variants: TriggerVariant[] = ['ours', 'webhookCode', 'bareWebhook'];
 	const warnings: string[] = [];
 
@@ -107,7 +119,7 @@ export async function runTriggerScenario(
 		`  trigger: Code node output ${equivalence.equal ? 'matches' : 'DIFFERS FROM'} the Lofirmo Trigger's (contract + identity report)`,
 	);
 
-	const runs = new Map<TriggerVariant, Run[]>(variants.map((v) => [v, []]));
+	const runs = new Map<TriggerVariant, IngestRun[]>(variants.map((v) => [v, []]));
 	for (let rep = 0; rep <= opts.reps; rep++) {
 		const warmup = rep === 0;
 		const order = variants.map((_, i) => variants[(i + rep) % variants.length]);
@@ -117,15 +129,12 @@ export async function runTriggerScenario(
 				variant,
 				warmup ? opts.warmupReports : opts.reports,
 				opts.concurrency,
+				opts.cpuTargets,
 			);
 			run.rep = rep;
 			run.warmup = warmup;
 			runs.get(variant)!.push(run);
-			opts.log(
-				`  trigger ${variant.padEnd(12)} ${warmup ? 'warm-up' : `rep ${rep}  `} ${num(run.eventsPerSecond).padStart(6)} events/s` +
-					`  p50 ${ms(run.latencyP50Ms)}  p99 ${ms(run.latencyP99Ms)}  recorded ${run.recorded}/${run.sent}` +
-					(run.valid ? '' : `  INVALID: ${run.invalidReason}`),
-			);
+			opts.log(`  trigger ${variant.padEnd(12)} ${describeIngestRun(run)}`);
 			if (!run.valid && !warmup)
 				warnings.push(`trigger ${variant} rep ${rep}: ${run.invalidReason}`);
 		}
@@ -143,6 +152,9 @@ export async function runTriggerScenario(
 					p99: summarize(measured.map((r) => r.latencyP99Ms)),
 					lost: measured.reduce((sum, r) => sum + r.lost, 0),
 					sent: measured.reduce((sum, r) => sum + r.sent, 0),
+					cpuMsPer1000: cpuPerThousand(
+						measured.filter((r) => r.valid).map((r) => ({ cpuMs: r.cpuMs, events: r.recorded })),
+					),
 				},
 			] as const;
 		}),
@@ -165,6 +177,7 @@ export async function runTriggerScenario(
 			latencyP99Ms: s.p99,
 			executionsLost: s.lost,
 			sent: s.sent,
+			cpuMsPer1000Reports: s.cpuMsPer1000,
 			ratios: {
 				vsBareWebhook: vsBare === null ? null : round(vsBare, 3),
 				vsWebhookCode: vsCode === null ? null : round(vsCode, 3),
@@ -196,7 +209,7 @@ export async function runTriggerScenario(
 			payload:
 				'contract reports (Servicio CONTRATACION) as JSON, statuses 11 and 1014 alternating; see contractReport() in bench/scenarios/trigger.ts',
 			eventsDefinition:
-				'executions recorded ÷ (first report sent → stoppedAt of the last execution), in events per second; latency: HTTP round trip of each report from the bench process (n8n answers once the execution is created, responseMode onReceived); lost: sent − executions recorded (waited for until none arrived for 10 s)',
+				'executions recorded ÷ (first report sent → stoppedAt of the last execution), in events per second; latency: HTTP round trip of each report from the bench process (n8n answers once the execution is created, responseMode onReceived); lost: sent − executions recorded (waited for until none arrived for 10 s); an execution counts once it has finished (stoppedAt set). cpuMsPer1000Reports: CPU ms of each metered process (n8n with its task runner) from the first report sent until the last execution was listed finished, × 1,000 ÷ executions, over the valid measured runs',
 			ratioDefinition:
 				'events/s of the variant ÷ events/s of the reference (higher is better; 1.00 = as fast)',
 			codeNodeEquivalence: equivalence,
@@ -204,49 +217,71 @@ export async function runTriggerScenario(
 		},
 		rows,
 		warnings,
+		baseline: {
+			eventsPerSecond: summaries.get('ours')!.events,
+			cpuMsPer1000: summaries.get('ours')!.cpuMsPer1000,
+		},
 	};
 }
 
-async function ingestRun(
+/** One log line's worth of a run: which repetition, events/s, latency, executions found. */
+export function describeIngestRun(run: IngestRun): string {
+	return (
+		`${run.warmup ? 'warm-up' : `rep ${run.rep}  `} ${num(run.eventsPerSecond).padStart(6)} events/s` +
+		`  p50 ${ms(run.latencyP50Ms)}  p99 ${ms(run.latencyP99Ms)}  recorded ${run.recorded}/${run.sent}` +
+		(run.valid ? '' : `  INVALID: ${run.invalidReason}`)
+	);
+}
+
+/**
+ * `count` reports POSTed `concurrency` at a time into one trigger workflow, then its executions waited for until
+ * all have finished (or none finished for 10 s), the CPU of `cpuTargets` metered meanwhile. Used in regular and
+ * queue mode alike.
+ */
+export async function ingestRun(
 	n8n: BenchN8n,
 	variant: TriggerVariant,
 	count: number,
 	concurrency: number,
-): Promise<Run> {
+	cpuTargets: CpuTarget[] = [],
+): Promise<IngestRun> {
 	const workflowId = TRIGGER_WORKFLOW_IDS[variant];
 	const url = n8n.urls.get(workflowId)!;
 	const bodies = Array.from({ length: count }, (_, i) =>
 		Buffer.from(JSON.stringify(contractReport(i))),
 	);
 	const before = await lastExecutionId(n8n, workflowId);
-	const client = new KeepAliveClient(concurrency);
 	const latencies: number[] = [];
 	let httpErrors = 0;
+	let sendMs = 0;
 	const startedAt = Date.now();
 	const started = performance.now();
-	try {
-		await runPool(count, concurrency, async (i) => {
-			try {
-				const answer = await client.request(url, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json' },
-					body: bodies[i],
-					timeoutMs: 30_000,
-				});
-				latencies.push(answer.ms);
-				if (answer.status !== 200) httpErrors++;
-			} catch {
-				httpErrors++;
-			}
+	const { result: found, cpuMs } = await withCpu(cpuTargets, async () => {
+		const client = new KeepAliveClient(concurrency);
+		try {
+			await runPool(count, concurrency, async (i) => {
+				try {
+					const answer = await client.request(url, {
+						method: 'POST',
+						headers: { 'content-type': 'application/json' },
+						body: bodies[i],
+						timeoutMs: 30_000,
+					});
+					latencies.push(answer.ms);
+					if (answer.status !== 200) httpErrors++;
+				} catch {
+					httpErrors++;
+				}
+			});
+		} finally {
+			client.close();
+		}
+		sendMs = performance.now() - started;
+		return waitForNewExecutions(n8n, workflowId, before, count, {
+			timeoutMs: 180_000,
+			idleMs: 10_000,
+			intervalMs: 200,
 		});
-	} finally {
-		client.close();
-	}
-	const sendMs = performance.now() - started;
-	const found = await waitForNewExecutions(n8n, workflowId, before, count, {
-		timeoutMs: 180_000,
-		idleMs: 10_000,
-		intervalMs: 200,
 	});
 	const lastStop = Math.max(...found.map((e) => (e.stoppedAt ? Date.parse(e.stoppedAt) : 0)), 0);
 	const windowMs = found.length && lastStop ? lastStop - startedAt : null;
@@ -268,6 +303,7 @@ async function ingestRun(
 		windowMs,
 		eventsPerSecond: windowMs ? round(found.length / (windowMs / 1000), 2) : null,
 		acceptedPerSecond: round(count / (sendMs / 1000), 2),
+		cpuMs,
 		latencyP50Ms: round(percentile(latencies, 0.5), 2),
 		latencyP99Ms: round(percentile(latencies, 0.99), 2),
 		valid: reasons.length === 0,
