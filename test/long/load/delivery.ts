@@ -19,8 +19,18 @@ export interface Answer {
 }
 
 export interface Sent extends Outgoing, Answer {
+	/** from the first try to the last answer */
 	ms: number;
+	/** 503 answers before this one (only with `retryRefused`) */
+	refusals: number;
 }
+
+/**
+ * How long a refused report is offered again. n8n answers 503 ("Database is not ready!", abstract-server.js) from a
+ * middleware in front of every route, so nothing of the report ran: a sender may safely try again, as a webhook
+ * sender retrying 5xx would. A bound for waiting, not a timing assertion.
+ */
+const RETRY_REFUSED_FOR_MS = 120_000;
 
 /** An answer n8n gave with a 2xx status: the report was taken. */
 export const answered2xx = (answer: Answer) =>
@@ -56,22 +66,51 @@ export function deliver(url: string, report: Outgoing, stop: AbortSignal): Promi
 	});
 }
 
+/** Delivers a report; with `retryRefused`, again after each 503 (with a growing pause) until it is answered otherwise. */
+async function deliverOffering(
+	url: string,
+	report: Outgoing,
+	stop: AbortSignal,
+	retryRefused: boolean,
+): Promise<Sent> {
+	const t0 = Date.now();
+	let refusals = 0;
+	for (;;) {
+		const answer = await deliver(url, report, stop);
+		const offerAgain =
+			retryRefused &&
+			answer.status === 503 &&
+			!stop.aborted &&
+			Date.now() - t0 < RETRY_REFUSED_FOR_MS;
+		if (!offerAgain) return { ...report, ...answer, ms: Date.now() - t0, refusals };
+		refusals++;
+		await new Promise((r) => setTimeout(r, Math.min(500 * 2 ** (refusals - 1), 4_000)));
+	}
+}
+
+export interface SendOptions {
+	/** hears of each report's (last) answer as it comes, with how many have come so far (e.g. to inject a fault) */
+	onAnswer?: (sent: Sent, answeredSoFar: number) => void;
+	/** offer a report n8n refused with 503 again (see RETRY_REFUSED_FOR_MS); default false: one try each */
+	retryRefused?: boolean;
+}
+
 /** Sends every report, `concurrency` at a time; records each answer and how long it took. */
 export async function sendAll(
 	url: string,
 	outgoing: Outgoing[],
 	concurrency: number,
 	stop: AbortSignal,
+	opts: SendOptions = {},
 ): Promise<Sent[]> {
 	const results: Sent[] = new Array(outgoing.length);
 	let next = 0;
+	let answers = 0;
 	const worker = async () => {
 		while (next < outgoing.length) {
 			const index = next++;
-			const report = outgoing[index];
-			const t0 = Date.now();
-			const answer = await deliver(url, report, stop);
-			results[index] = { ...report, ...answer, ms: Date.now() - t0 };
+			results[index] = await deliverOffering(url, outgoing[index], stop, !!opts.retryRefused);
+			opts.onAnswer?.(results[index], ++answers);
 		}
 	};
 	await Promise.all(Array.from({ length: Math.min(concurrency, outgoing.length) }, worker));

@@ -8,7 +8,13 @@ import type { Sandbox } from '../../helpers/sandbox';
 import { answered2xx, answerOf, sendAll, type Sent } from './delivery';
 import { checkExecution } from './content';
 import { settledExecutions } from './executions';
-import { compareStoredPdfs, expectedDownloads, pdfDownloads } from './pdfs';
+import {
+	compareStoredPdfs,
+	expectedDownloads,
+	hashThroughN8n,
+	pdfDownloads,
+	type StoredHash,
+} from './pdfs';
 import {
 	outgoingInTurn,
 	syntheticReports,
@@ -61,6 +67,10 @@ export async function runLoad(opts: {
 	certified: ReportPayload[];
 	templates: Templates;
 	stop: AbortSignal;
+	/** offer reports n8n refused with 503 again (delivery.ts); default: one try each */
+	retryRefused?: boolean;
+	/** how stored PDFs are read back (default: through `n8n`'s binary-data endpoint) */
+	storedHash?: StoredHash;
 }): Promise<LoadRun> {
 	const { n8n, sb, certified } = opts;
 	const reports = [
@@ -74,7 +84,9 @@ export async function runLoad(opts: {
 
 	const requestsBefore = sb.requests.length;
 	const t0 = Date.now();
-	const sent = await sendAll(opts.url, outgoing, LOAD.concurrency, opts.stop);
+	const sent = await sendAll(opts.url, outgoing, LOAD.concurrency, opts.stop, {
+		retryRefused: opts.retryRefused,
+	});
 	const sendMs = Date.now() - t0;
 	const executions = await settledExecutions(n8n, opts.workflowId, LOAD.reports, SETTLE_MS);
 	const settledMs = Date.now() - t0;
@@ -91,7 +103,7 @@ export async function runLoad(opts: {
 	// every certified report's PDF, read back from n8n, is byte for byte the one the sandbox served for its own
 	// contract or verification; one download per certificate, no more (no retries, no cross-talk)
 	const during = sb.requests.slice(requestsBefore);
-	const pdfs = await compareStoredPdfs(n8n, executions, during);
+	const pdfs = await compareStoredPdfs(opts.storedHash ?? hashThroughN8n(n8n), executions, during);
 	problems.push(...pdfs.problems);
 	const downloaded = pdfDownloads(during);
 
@@ -119,6 +131,13 @@ export async function runLoad(opts: {
 		allExecutedSeconds: Math.round(settledMs / 100) / 10,
 		answerMsP50: latencies[Math.floor(latencies.length * 0.5)],
 		answerMsP99: latencies[Math.floor(latencies.length * 0.99)],
+		// with retries: how often n8n refused a report (503) before taking it, and how many reports that hit
+		...(opts.retryRefused
+			? {
+					refusals: sent.reduce((n, s) => n + s.refusals, 0),
+					reportsRefusedAtFirst: sent.filter((s) => s.refusals > 0).length,
+				}
+			: {}),
 	};
 	return {
 		outgoing,
