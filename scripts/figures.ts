@@ -31,6 +31,16 @@ export const QUOTES: Quote[] = [
 		text: 'sent {sent} · received {received} · lost {lost} · duplicated {duplicates} · mismatched {contentMismatches} · {pdfsVerified}/{withCertifiedPdf} PDFs byte for byte · answers p50 {answerMsP50:s} s, p99 {answerMsP99:s} s',
 	},
 	{
+		row: 'Queue load',
+		suite: 'queue-load',
+		text: 'sent {sent} · received {received} · lost {lost} · duplicated {duplicates} · mismatched {contentMismatches} · {pdfsVerified}/{withCertifiedPdf} PDFs byte for byte · {enqueuedByWebhookProcessor} enqueued by the webhook processor, run by worker 0 / 1: {startedBy.worker-0} / {startedBy.worker-1} · {reportsRefusedAtFirst} refused (503) and taken when offered again · {pdfsReadableThroughMain}/{withCertifiedPdf} PDFs downloadable in the editor',
+	},
+	{
+		row: 'Queue faults',
+		suite: 'queue-faults',
+		text: 'worker SIGKILLed mid-load: {workerKilled.answered} answered → {workerKilled.executedOnce} ran once, {workerKilled.executedTwice} twice, {workerKilled.lost} lost (failed by n8n) · webhook processor restarted between bursts: {webhookRestarted.answered} answered → {webhookRestarted.executedOnce} ran once, {webhookRestarted.lost} lost',
+	},
+	{
 		row: 'Repeated deliveries',
 		suite: 'webhook-dedupe',
 		text: '{deliveries} deliveries → {passedDedupe} items, {duplicatesPassed} duplicates (limit 1)',

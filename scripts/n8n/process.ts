@@ -81,6 +81,8 @@ export interface N8nHandle {
 	/** SIGKILL to n8n and its task runners at once (a crash, as far as n8n can tell); waits for the exit */
 	kill(): Promise<void>;
 	readonly exited: boolean;
+	/** how it ended, once it has: its exit code, or the signal that ended it (e.g. SIGKILL after `stop()` waited 10 s) */
+	readonly exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 }
 
 /**
@@ -293,6 +295,9 @@ export async function startN8n(opts: StartOptions): Promise<N8nHandle> {
 		logs: output.logs,
 		get exited() {
 			return child.exitCode !== null || child.signalCode !== null;
+		},
+		get exit() {
+			return handle.exited ? { code: child.exitCode, signal: child.signalCode } : undefined;
 		},
 		stop() {
 			stopping ??= (async () => {

@@ -3,7 +3,7 @@
  * --with-queue`), run as local processes on 127.0.0.1 with their data under .n8n-cache/services, started and
  * stopped here. Nothing is a system service and nothing listens beyond loopback.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -25,6 +25,8 @@ export interface ServiceHandle {
 export interface PostgresHandle extends ServiceHandle {
 	/** the n8n environment that points at this server's database */
 	n8nEnv: Record<string, string>;
+	/** runs one SQL statement on n8n's database (psql); the rows, each a list of its columns as text */
+	query(sql: string): Promise<string[][]>;
 }
 
 /** The newest PostgreSQL server Debian installed (/usr/lib/postgresql/<major>/bin). */
@@ -139,6 +141,22 @@ function handleFor(
 	};
 }
 
+/** psql's arguments for one statement on `database` as the superuser `n8n`, stopping at the first error. */
+const psqlArgs = (port: number, database: string, sql: string) => [
+	'-h',
+	'127.0.0.1',
+	'-p',
+	String(port),
+	'-U',
+	'n8n',
+	'-d',
+	database,
+	'-v',
+	'ON_ERROR_STOP=1',
+	'-c',
+	sql,
+];
+
 /**
  * A PostgreSQL server on 127.0.0.1:`port` (TCP only) with an empty database `n8n` owned by the superuser `n8n`
  * (trust authentication: loopback, tests only). `fresh` (default true) starts from a new cluster.
@@ -190,24 +208,10 @@ export async function startPostgres(opts: {
 	const handle = handleFor('postgres', opts.port, server, 'SIGINT');
 	if (created) {
 		try {
-			execFileSync(
-				path.join(bin, 'psql'),
-				[
-					'-h',
-					'127.0.0.1',
-					'-p',
-					String(opts.port),
-					'-U',
-					'n8n',
-					'-d',
-					'postgres',
-					'-v',
-					'ON_ERROR_STOP=1',
-					'-c',
-					'CREATE DATABASE n8n',
-				],
-				{ stdio: 'pipe', timeout: 30_000 },
-			);
+			execFileSync(path.join(bin, 'psql'), psqlArgs(opts.port, 'postgres', 'CREATE DATABASE n8n'), {
+				stdio: 'pipe',
+				timeout: 30_000,
+			});
 		} catch (error) {
 			await handle.stop();
 			throw error;
@@ -215,6 +219,24 @@ export async function startPostgres(opts: {
 	}
 	return {
 		...handle,
+		query: (sql) =>
+			new Promise((resolve, reject) => {
+				execFile(
+					path.join(bin, 'psql'),
+					['-A', '-t', '-F', '\t', ...psqlArgs(opts.port, 'n8n', sql)],
+					{ encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+					(error, stdout) => {
+						if (error) reject(error);
+						else
+							resolve(
+								stdout
+									.split('\n')
+									.filter(Boolean)
+									.map((row) => row.split('\t')),
+							);
+					},
+				);
+			}),
 		n8nEnv: {
 			DB_TYPE: 'postgresdb',
 			DB_POSTGRESDB_HOST: '127.0.0.1',
