@@ -168,7 +168,7 @@ apt_install() {
 	[[ "$(id -u)" == "0" ]] || sudo="sudo"
 	log "installing Debian $* (apt-get update + install) ..."
 	$sudo apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
 # ---------------------------------------------------------------------------------------------------------
@@ -186,8 +186,9 @@ install_chromium() {
 # ---------------------------------------------------------------------------------------------------------
 # PostgreSQL and Redis for queue mode (optional)
 # ---------------------------------------------------------------------------------------------------------
-# Only the packages: Debian's postinst starts nothing here (no systemd), and the harness runs its own server
-# processes on loopback with their data under .n8n-cache/services (scripts/n8n/services.ts).
+# The harness runs its own server processes on loopback with their data under .n8n-cache/services
+# (scripts/n8n/services.ts). On these machines (no systemd) Debian's packages start nothing themselves; on a Debian
+# with systemd they also start system services on the default ports 5432 and 6379, which the harness does not use.
 install_queue_services() {
 	local missing=()
 	compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgresql)

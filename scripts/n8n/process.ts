@@ -56,7 +56,6 @@ export interface OwnerSession {
 
 export interface N8nHandle {
 	version: N8nVersion;
-	command: N8nCommand;
 	port: number;
 	/** http://127.0.0.1:<port> */
 	baseUrl: string;
@@ -284,7 +283,6 @@ export async function startN8n(opts: StartOptions): Promise<N8nHandle> {
 	let stopping: Promise<void> | undefined;
 	const handle: N8nHandle = {
 		version: opts.version,
-		command,
 		port: opts.port,
 		baseUrl: `http://127.0.0.1:${opts.port}`,
 		dataDir,
@@ -309,12 +307,9 @@ export async function startN8n(opts: StartOptions): Promise<N8nHandle> {
 			})();
 			return stopping;
 		},
-		kill() {
-			stopping ??= (async () => {
-				killGroup(child, 'SIGKILL');
-				await exitPromise;
-			})();
-			return stopping;
+		async kill() {
+			killGroup(child, 'SIGKILL');
+			await exitPromise;
 		},
 	};
 	return handle;

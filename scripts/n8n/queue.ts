@@ -23,8 +23,6 @@ export interface QueueStackOptions {
 	workers?: number;
 	/** extra environment for every n8n process (e.g. the samples' folder) */
 	env?: Record<string, string>;
-	/** N8N_DEFAULT_BINARY_DATA_MODE on every process (default `database`, n8n 2.x's queue-mode default) */
-	binaryDataMode?: 'database' | 'filesystem';
 }
 
 export interface RestartOptions {
@@ -53,7 +51,7 @@ export interface QueueStack {
 	restartWebhook(opts?: RestartOptions): Promise<N8nHandle>;
 	/** every n8n process now running, by role: `main`, `webhook`, `worker-0`, … */
 	processes(): Array<{ role: string; handle: N8nHandle }>;
-	/** n8n processes first (workers finish or hand back their jobs), then Redis and PostgreSQL */
+	/** n8n processes first (SIGTERM; SIGKILL after 10 s, shorter than n8n's own 30 s drain), then Redis and PostgreSQL */
 	stop(): Promise<void>;
 }
 
@@ -67,7 +65,8 @@ export interface ExecutionTrail {
 
 export async function startQueueStack(opts: QueueStackOptions): Promise<QueueStack> {
 	const workerCount = opts.workers ?? 1;
-	if (workerCount < 1 || workerCount > 2) throw new Error(`workers: 1 or 2 (got ${workerCount})`);
+	if (!Number.isInteger(workerCount) || workerCount < 1 || workerCount > 2)
+		throw new Error(`workers: 1 or 2 (got ${workerCount})`);
 	const base = opts.basePort;
 	const root = resolveDataDir(opts.name);
 	const webhookBaseUrl = `http://127.0.0.1:${base + 2}`;
@@ -82,7 +81,8 @@ export async function startQueueStack(opts: QueueStackOptions): Promise<QueueSta
 			...postgres.n8nEnv,
 			...startedRedis.n8nEnv,
 			EXECUTIONS_MODE: 'queue',
-			N8N_DEFAULT_BINARY_DATA_MODE: opts.binaryDataMode ?? 'database',
+			// n8n 2.x's default in queue mode, set explicitly as n8n's docs ask: every process must read the PDFs
+			N8N_DEFAULT_BINARY_DATA_MODE: 'database',
 			WEBHOOK_URL: `${webhookBaseUrl}/`,
 			// `Enqueued execution` and `Worker started execution` are info lines: the trail reads them
 			N8N_LOG_LEVEL: 'info',
@@ -113,13 +113,17 @@ export async function startQueueStack(opts: QueueStackOptions): Promise<QueueSta
 		// main first: it creates the schema (migrations) the others expect
 		const main = await startN8n(processOptions('main', 'start', base, true));
 		started.push(main);
-		const [webhook, ...workers] = await Promise.all([
+		const others = await Promise.allSettled([
 			startN8n(processOptions('webhook', 'webhook', base + 2, true)),
 			...Array.from({ length: workerCount }, (_, i) =>
 				startN8n(processOptions(`worker-${i}`, 'worker', workerPort(i), true)),
 			),
 		]);
-		started.push(webhook, ...workers);
+		// every process that did start is stopped below if another one failed
+		for (const result of others) if (result.status === 'fulfilled') started.push(result.value);
+		const failed = others.find((result) => result.status === 'rejected');
+		if (failed) throw failed.reason;
+		const [webhook, ...workers] = started.slice(1);
 
 		const stack: QueueStack = {
 			main,
@@ -129,7 +133,9 @@ export async function startQueueStack(opts: QueueStackOptions): Promise<QueueSta
 			redis: startedRedis,
 			webhookBaseUrl,
 			async startWorker(index, opts) {
-				if (!stack.workers[index]?.exited)
+				if (!stack.workers[index])
+					throw new Error(`worker-${index}: this stack has ${stack.workers.length} worker(s)`);
+				if (!stack.workers[index].exited)
 					throw new Error(`worker-${index} is still running: kill or stop it first`);
 				const worker = await startN8n(
 					restartOptions(

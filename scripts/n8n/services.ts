@@ -1,9 +1,10 @@
 /**
  * PostgreSQL and Redis for n8n's queue mode: Debian's packages (installed by `scripts/install-n8n.sh
  * --with-queue`), run as local processes on 127.0.0.1 with their data under .n8n-cache/services, started and
- * stopped here. Nothing is a system service and nothing listens beyond loopback.
+ * stopped here, each with a password made for it (loopback is shared by every user of the machine).
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -17,8 +18,6 @@ export interface ServiceHandle {
 	name: string;
 	port: number;
 	pid: number;
-	/** everything the server printed so far */
-	logs(): string;
 	stop(): Promise<void>;
 }
 
@@ -43,8 +42,8 @@ function postgresBinDir(): string {
 }
 
 /**
- * PostgreSQL refuses to run as root: as root, its files and processes belong to Debian's `postgres` user; as
- * anyone else, to that user.
+ * PostgreSQL refuses to run as root: run as root, its files and processes belong to Debian's `postgres` user; run
+ * as anyone else, to the user running the harness.
  */
 function postgresUser(): { uid: number; gid: number } | undefined {
 	if (process.getuid?.() !== 0) return undefined;
@@ -54,23 +53,37 @@ function postgresUser(): { uid: number; gid: number } | undefined {
 }
 
 /**
- * The data folder: under .n8n-cache/services when the `postgres` user can reach it (every parent folder
- * searchable), else under /tmp (a checkout in a private home folder), said in the log.
+ * A new, empty data folder: under .n8n-cache/services when the `postgres` user can reach it (every parent folder
+ * searchable), else a private one made under /tmp (a checkout in a private home folder), said in the log. Removed
+ * by the handle's stop() in that case.
  */
-function postgresDataDir(name: string, user: { uid: number; gid: number } | undefined): string {
+function newPostgresDataDir(
+	name: string,
+	user: { uid: number; gid: number } | undefined,
+): { dataDir: string; temporary: boolean } {
 	const wanted = path.join(SERVICES_DIR, `postgres-${name}`);
-	if (!user) return wanted;
 	fs.mkdirSync(SERVICES_DIR, { recursive: true });
-	try {
-		execFileSync('test', ['-x', SERVICES_DIR], { uid: user.uid, gid: user.gid, stdio: 'ignore' });
-		return wanted;
-	} catch {
-		const fallback = path.join('/tmp', `lofirmo-postgres-${name}`);
-		console.log(
-			`[services] ${SERVICES_DIR} is not reachable by the postgres user; using ${fallback}`,
-		);
-		return fallback;
+	let reachable = true;
+	if (user) {
+		try {
+			execFileSync('test', ['-x', SERVICES_DIR], { ...user, stdio: 'ignore' });
+		} catch {
+			reachable = false;
+		}
 	}
+	if (!reachable) {
+		// mkdtemp: a fresh folder no one else can have prepared, unique to this run
+		const dataDir = fs.mkdtempSync(path.join('/tmp', `lofirmo-postgres-${name}-`));
+		console.log(
+			`[services] ${SERVICES_DIR} is not reachable by the postgres user; using ${dataDir}`,
+		);
+		fs.chownSync(dataDir, user!.uid, user!.gid);
+		return { dataDir, temporary: true };
+	}
+	fs.rmSync(wanted, { recursive: true, force: true });
+	fs.mkdirSync(wanted, { mode: 0o700 });
+	if (user) fs.chownSync(wanted, user.uid, user.gid);
+	return { dataDir: wanted, temporary: false };
 }
 
 interface Spawned {
@@ -128,7 +141,6 @@ function handleFor(
 		name,
 		port,
 		pid: server.child.pid!,
-		logs: server.logs,
 		stop() {
 			stopping ??= (async () => {
 				killGroup(server.child, stopSignal);
@@ -158,29 +170,38 @@ const psqlArgs = (port: number, database: string, sql: string) => [
 ];
 
 /**
- * A PostgreSQL server on 127.0.0.1:`port` (TCP only) with an empty database `n8n` owned by the superuser `n8n`
- * (trust authentication: loopback, tests only). `fresh` (default true) starts from a new cluster.
+ * A PostgreSQL server on 127.0.0.1:`port` (TCP only), a new cluster each time, with an empty database `n8n` owned
+ * by the superuser `n8n`, whose password is made here and given only to n8n's environment and psql's (never as an
+ * argument, so no process list or log shows it).
  */
-export async function startPostgres(opts: {
-	name: string;
-	port: number;
-	fresh?: boolean;
-}): Promise<PostgresHandle> {
+export async function startPostgres(opts: { name: string; port: number }): Promise<PostgresHandle> {
 	const bin = postgresBinDir();
 	const user = postgresUser();
-	const dataDir = postgresDataDir(opts.name, user);
+	const { dataDir, temporary } = newPostgresDataDir(opts.name, user);
 	const clusterDir = path.join(dataDir, 'cluster');
 	const owned = { uid: user?.uid, gid: user?.gid };
-	if (opts.fresh !== false) fs.rmSync(dataDir, { recursive: true, force: true });
-	fs.mkdirSync(dataDir, { recursive: true });
-	if (user) fs.chownSync(dataDir, user.uid, user.gid);
-	const created = !fs.existsSync(path.join(clusterDir, 'PG_VERSION'));
-	if (created) {
+	const password = crypto.randomBytes(24).toString('base64url');
+	const passwordFile = path.join(dataDir, 'password');
+	fs.writeFileSync(passwordFile, password, { mode: 0o600 });
+	if (user) fs.chownSync(passwordFile, user.uid, user.gid);
+	try {
 		execFileSync(
 			path.join(bin, 'initdb'),
-			['-D', clusterDir, '-U', 'n8n', '--auth=trust', '-E', 'UTF8', '--locale=C'],
+			[
+				'-D',
+				clusterDir,
+				'-U',
+				'n8n',
+				`--pwfile=${passwordFile}`,
+				'--auth=scram-sha-256',
+				'-E',
+				'UTF8',
+				'--locale=C',
+			],
 			{ ...owned, cwd: dataDir, stdio: 'pipe', timeout: 120_000 },
 		);
+	} finally {
+		fs.rmSync(passwordFile, { force: true });
 	}
 	const server = spawnServer(
 		path.join(bin, 'postgres'),
@@ -205,17 +226,24 @@ export async function startPostgres(opts: {
 		`PostgreSQL on port ${opts.port}`,
 	);
 	// SIGINT is PostgreSQL's fast shutdown (SIGTERM waits for every client to leave)
-	const handle = handleFor('postgres', opts.port, server, 'SIGINT');
-	if (created) {
-		try {
-			execFileSync(path.join(bin, 'psql'), psqlArgs(opts.port, 'postgres', 'CREATE DATABASE n8n'), {
-				stdio: 'pipe',
-				timeout: 30_000,
-			});
-		} catch (error) {
-			await handle.stop();
-			throw error;
-		}
+	const stopped = handleFor('postgres', opts.port, server, 'SIGINT');
+	const handle: ServiceHandle = {
+		...stopped,
+		async stop() {
+			await stopped.stop();
+			if (temporary) fs.rmSync(dataDir, { recursive: true, force: true });
+		},
+	};
+	const psqlEnv = { ...process.env, PGPASSWORD: password };
+	try {
+		execFileSync(path.join(bin, 'psql'), psqlArgs(opts.port, 'postgres', 'CREATE DATABASE n8n'), {
+			env: psqlEnv,
+			stdio: 'pipe',
+			timeout: 30_000,
+		});
+	} catch (error) {
+		await handle.stop();
+		throw error;
 	}
 	return {
 		...handle,
@@ -224,7 +252,7 @@ export async function startPostgres(opts: {
 				execFile(
 					path.join(bin, 'psql'),
 					['-A', '-t', '-F', '\t', ...psqlArgs(opts.port, 'n8n', sql)],
-					{ encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+					{ env: psqlEnv, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
 					(error, stdout) => {
 						if (error) reject(error);
 						else
@@ -243,7 +271,7 @@ export async function startPostgres(opts: {
 			DB_POSTGRESDB_PORT: String(opts.port),
 			DB_POSTGRESDB_DATABASE: 'n8n',
 			DB_POSTGRESDB_USER: 'n8n',
-			DB_POSTGRESDB_PASSWORD: '',
+			DB_POSTGRESDB_PASSWORD: password,
 		},
 	};
 }

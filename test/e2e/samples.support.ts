@@ -122,6 +122,8 @@ function useSamplesOn<H extends SamplesHost>(
 	start: (dataDir: string, env: Record<string, string>) => Promise<H>,
 ): () => SamplesRun & { host: H } {
 	let current: Partial<SamplesRun & { host: H }> = {};
+	// kept so afterAll can stop a host whose start outlived beforeAll's time limit
+	let starting: Promise<H> | undefined;
 	beforeAll(async () => {
 		const t0 = Date.now();
 		const sb = await startSandbox();
@@ -130,7 +132,8 @@ function useSamplesOn<H extends SamplesHost>(
 		// beside n8n's own folders (<dataDir>/…/.n8n), which n8n never lets a workflow write into
 		const signedDir = path.join(dataDir, 'signed');
 		fs.rmSync(signedDir, { recursive: true, force: true });
-		const host = await start(dataDir, sampleN8nEnv(signedDir));
+		starting = start(dataDir, sampleN8nEnv(signedDir));
+		const host = await starting;
 		current.host = host;
 		current.n8n = host.n8n;
 		await setupOwner(host.n8n);
@@ -145,11 +148,14 @@ function useSamplesOn<H extends SamplesHost>(
 		console.log(
 			`${host.describe}; samples set up ${Date.now() - t0} ms after the start of the suite`,
 		);
-	}, 240_000);
+		// above the harness's own limits (queue mode: PostgreSQL, Redis, main, then the others, each bounded)
+	}, 420_000);
 	afterAll(async () => {
-		await current.host?.stop();
+		const host = current.host ?? (await starting?.catch(() => undefined));
+		await host?.stop();
 		await current.sb?.stop();
 		current = {};
+		starting = undefined;
 	});
 	return () => {
 		const { n8n, sb, setup, host } = current;
