@@ -15,7 +15,7 @@ import { binaryPropertyName } from './shared/binaryProperty';
 import { checkBasicAuth, TriggerAuthorizationError, writeRefusal } from './trigger/authorization';
 import { fetchCertificate } from './trigger/certificate';
 import { isWanted, reportFilter } from './trigger/filters';
-import { readPayload } from './trigger/payload';
+import { isMultipart, readPayload } from './trigger/payload';
 import { normaliseReport, type Report } from './trigger/report';
 import {
 	DEFAULT_TIME_LIMIT_SECONDS,
@@ -29,7 +29,10 @@ export class LofirmoTrigger implements INodeType {
 		name: 'lofirmoTrigger',
 		icon: { light: 'file:../../icons/lofirmo.svg', dark: 'file:../../icons/lofirmo.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		// 1.1: n8n no longer evaluates an expression for every request and leaves unparsed bodies to the node (see
+		// readBody); 1 stays as it was for the workflows that use it
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle:
 			'={{$parameter["events"].length === 1 ? ($parameter["events"][0] === "contractStatusChanged" ? "Contract reports" : "Identity reports") : "All reports"}}',
 		description:
@@ -111,8 +114,8 @@ export class LofirmoTrigger implements INodeType {
 		}
 
 		const headers = this.getHeaderData();
-		const request = this.getRequestObject() as { rawBody?: unknown } | undefined;
-		const payload = readPayload(this.getBodyData(), headers['content-type'], request?.rawBody);
+		const rawBody = await readBody.call(this, headers['content-type']);
+		const payload = readPayload(this.getBodyData(), headers['content-type'], rawBody);
 		const report = normaliseReport(payload);
 
 		const filter = reportFilter(
@@ -129,6 +132,27 @@ export class LofirmoTrigger implements INodeType {
 		}
 		return { workflowData: [[item]], webhookResponse: { received: true } };
 	}
+}
+
+/**
+ * The body's bytes. For a webhook node of version 1, n8n evaluates `$parameter.options.binaryData` on every request
+ * (which costs an expression isolate) and then reads every body itself. From version 1.1 it evaluates nothing, parses
+ * JSON, text, form, XML and multipart bodies as before, and leaves any other body unread (cli webhook-helpers
+ * `parseRequestBody`): the node reads those itself, after the auth check, so no report is left unread.
+ */
+async function readBody(this: IWebhookFunctions, contentType: unknown): Promise<unknown> {
+	const request = this.getRequestObject() as
+		{ rawBody?: unknown; readRawBody?: () => Promise<void> } | undefined;
+	if (
+		this.getNode().typeVersion >= 1.1 &&
+		request?.rawBody === undefined &&
+		typeof request?.readRawBody === 'function' &&
+		!isMultipart(contentType)
+	) {
+		// multipart bodies were consumed by n8n's form parser; their fields are in getBodyData()
+		await request.readRawBody();
+	}
+	return request?.rawBody;
 }
 
 async function attachCertificate(

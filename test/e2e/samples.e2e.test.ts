@@ -198,6 +198,29 @@ describeRow(2, 'sample workflows on n8n 2.x', () => {
 		},
 	);
 
+	it('a report with a content type n8n leaves unread for a version 1.1 trigger is read by the trigger itself', async () => {
+		const r = run();
+		const { contractId } = await sendDeal(r, 'D-untyped');
+		const before = await executionIds(r.n8n, IDS.signedToStorage);
+		// the sandbox certifies with reports switched off; the same report then arrives with an unusual content type
+		r.sb.setWebhook(null);
+		await signAndCertify(r, contractId);
+		const report = r.sb.state.contracts.get(contractId)!;
+		const certified = await post(
+			r.setup.reportsWebhookUrl,
+			new URLSearchParams({
+				Servicio: 'CONTRATACION',
+				ContratoID: contractId,
+				ReportID: report.reportId,
+				Resultado: '1014',
+			}).toString(),
+			{ auth: r.setup.webhookAuth, contentType: 'application/octet-stream' },
+		);
+		expect(certified.status).toBe(200);
+		const [execution] = await newExecutions(r.n8n, IDS.signedToStorage, before);
+		expectContractStored(r, execution, contractId);
+	});
+
 	it('a report with a wrong password or none gets 401 and starts nothing', async () => {
 		const r = run();
 		const before = await executionIds(r.n8n, IDS.signedToStorage);

@@ -29,6 +29,13 @@ export interface WebhookCall {
 	credentials?: { lofirmoWebhookApi?: IDataObject; lofirmoApi?: TestCredentials };
 	/** Replaces real HTTP for the Lofirmo API calls. */
 	http?: HttpHandler;
+	/** The node's typeVersion (default 1). */
+	typeVersion?: number;
+	/**
+	 * The body as n8n leaves it for a webhook node of version 1.1 when it does not parse the content type: `rawBody`
+	 * is on the request only once the node has called `req.readRawBody()`.
+	 */
+	unread?: boolean;
 	/**
 	 * A plain IWebhookFunctions (and helpers) holding only the functions above, instead of jest-mock-extended mocks:
 	 * a call to anything else throws rather than returning undefined, and it is light enough for thousands of calls.
@@ -52,6 +59,8 @@ export interface WebhookResult {
 	httpCalls: HttpCall[];
 	/** Everything the node logged through `this.logger`, in order. */
 	logs: LogEntry[];
+	/** How many times the node called `req.readRawBody()`. */
+	rawBodyReads: number;
 }
 
 const NO_API_CREDENTIALS: TestCredentials = {
@@ -74,7 +83,7 @@ export async function callWebhook(
 		id: '1',
 		name: description.defaults.name ?? description.displayName,
 		type: `n8n-nodes-lofirmo.${description.name}`,
-		typeVersion: 1,
+		typeVersion: call.typeVersion ?? 1,
 		position: [0, 0],
 		parameters,
 	};
@@ -106,6 +115,16 @@ export async function callWebhook(
 		returnJsonArray: shared.ctx.helpers.returnJsonArray,
 	} as IWebhookFunctions['helpers'];
 	const headers = call.headers ?? {};
+	let rawBodyReads = 0;
+	const request = {
+		headers,
+		body: call.body,
+		rawBody: call.unread ? undefined : call.rawBody,
+		async readRawBody() {
+			rawBodyReads++;
+			request.rawBody ??= call.rawBody ?? Buffer.alloc(0);
+		},
+	};
 	const functions = {
 		helpers: call.plain ? helpers : mock<IWebhookFunctions['helpers']>(helpers),
 		logger,
@@ -114,7 +133,7 @@ export async function callWebhook(
 		getTimezone: () => 'Europe/Madrid',
 		getBodyData: () => call.body as IDataObject,
 		getHeaderData: () => headers,
-		getRequestObject: () => ({ headers, body: call.body, rawBody: call.rawBody }) as never,
+		getRequestObject: () => request as never,
 		getResponseObject: () => res as never,
 		getNodeParameter: ((name: string, fallback?: unknown) => parameters[name] ?? fallback) as never,
 		getCredentials: (async (type: string) => {
@@ -134,6 +153,7 @@ export async function callWebhook(
 		items: responseData.workflowData?.[0] ?? [],
 		httpCalls: shared.calls,
 		logs: entries,
+		rawBodyReads,
 	};
 }
 

@@ -31,13 +31,12 @@ export interface Payload {
 
 const BODY = 'body';
 
+export const isMultipart = (contentType: unknown) =>
+	mediaType(contentType) === 'multipart/form-data';
+
 export function readPayload(body: unknown, contentType: unknown, rawBody?: unknown): Payload {
 	let value = body;
-	if (
-		mediaType(contentType) === 'multipart/form-data' &&
-		isPlainObject(value) &&
-		isPlainObject(value.data)
-	) {
+	if (isMultipart(contentType) && isPlainObject(value) && isPlainObject(value.data)) {
 		value = value.data;
 	}
 	// n8n leaves bodies of types it does not parse on `rawBody`; the parsed body is then empty. A text body in which

@@ -2,11 +2,11 @@
  * The trigger's fields (n8n's versionDescription.ts pattern). The node class keeps the rest of its description inline:
  * n8n's community-node checks read its icon and credentials there.
  *
- * The node has one version today (1). The next ones will live side by side the way n8n's Webhook node keeps its minor
- * versions: one class, `version: [1, 1.1]` in it (with `defaultVersion`), a field that differs shown with `displayOptions: { show: { '@version': [...] } }`,
- * and webhook() reading `this.getNode().typeVersion` where behaviour differs. A minor version changes a few fields and
- * defaults; a VersionedNodeType (Airtable's way) would copy the whole node per version, which pays off only for a
- * rewrite.
+ * Versions live side by side the way n8n's Webhook node keeps its minor versions: one class, `version: [1, 1.1]` in
+ * it (with `defaultVersion`), a field that differs shown with `displayOptions: { show: { '@version': [...] } }`, and
+ * webhook() reading `this.getNode().typeVersion` where behaviour differs (1.1: how the body is read; the fields are
+ * the same). A minor version changes a few fields and defaults; a VersionedNodeType (Airtable's way) would copy the
+ * whole node per version, which pays off only for a rewrite.
  */
 import type { INodeProperties } from 'n8n-workflow';
 
