@@ -15,7 +15,8 @@ import { binaryPropertyName } from './shared/binaryProperty';
 import { checkBasicAuth, TriggerAuthorizationError, writeRefusal } from './trigger/authorization';
 import { fetchCertificate } from './trigger/certificate';
 import { isWanted, reportFilter } from './trigger/filters';
-import { isMultipart, readPayload } from './trigger/payload';
+import { readBody, writeBodyFailure } from './trigger/body';
+import { readPayload } from './trigger/payload';
 import { normaliseReport, type Report } from './trigger/report';
 import {
 	DEFAULT_TIME_LIMIT_SECONDS,
@@ -29,8 +30,8 @@ export class LofirmoTrigger implements INodeType {
 		name: 'lofirmoTrigger',
 		icon: { light: 'file:../../icons/lofirmo.svg', dark: 'file:../../icons/lofirmo.dark.svg' },
 		group: ['trigger'],
-		// 1.1: n8n no longer evaluates an expression for every request and leaves unparsed bodies to the node (see
-		// readBody); 1 stays as it was for the workflows that use it
+		// 1.1: n8n no longer evaluates an expression on every request and leaves unparsed bodies to the node
+		// (trigger/body.ts); 1 stays as it was for the workflows that use it
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle:
@@ -113,8 +114,13 @@ export class LofirmoTrigger implements INodeType {
 			}
 		}
 
+		const body = await readBody.call(this);
+		if ('failure' in body) {
+			writeBodyFailure.call(this, body.failure);
+			return { noWebhookResponse: true };
+		}
+		const { rawBody } = body;
 		const headers = this.getHeaderData();
-		const rawBody = await readBody.call(this, headers['content-type']);
 		const payload = readPayload(this.getBodyData(), headers['content-type'], rawBody);
 		const report = normaliseReport(payload);
 
@@ -132,27 +138,6 @@ export class LofirmoTrigger implements INodeType {
 		}
 		return { workflowData: [[item]], webhookResponse: { received: true } };
 	}
-}
-
-/**
- * The body's bytes. For a webhook node of version 1, n8n evaluates `$parameter.options.binaryData` on every request
- * (which costs an expression isolate) and then reads every body itself. From version 1.1 it evaluates nothing, parses
- * JSON, text, form, XML and multipart bodies as before, and leaves any other body unread (cli webhook-helpers
- * `parseRequestBody`): the node reads those itself, after the auth check, so no report is left unread.
- */
-async function readBody(this: IWebhookFunctions, contentType: unknown): Promise<unknown> {
-	const request = this.getRequestObject() as
-		{ rawBody?: unknown; readRawBody?: () => Promise<void> } | undefined;
-	if (
-		this.getNode().typeVersion >= 1.1 &&
-		request?.rawBody === undefined &&
-		typeof request?.readRawBody === 'function' &&
-		!isMultipart(contentType)
-	) {
-		// multipart bodies were consumed by n8n's form parser; their fields are in getBodyData()
-		await request.readRawBody();
-	}
-	return request?.rawBody;
 }
 
 async function attachCertificate(

@@ -37,6 +37,7 @@ import {
 	requestsTo,
 	sendDeal,
 	signAndCertify,
+	certifiedReportUntyped,
 	testCredential,
 	useQueueSamples,
 	WAIT_MS,
@@ -179,6 +180,13 @@ describeRow(
 				expect(sha256(fs.readFileSync(contractPdf(r, contractId)))).toBe(served[0].pdfSha256);
 			},
 		);
+
+		it('a report of a content type n8n leaves unread (octet-stream) is read by the trigger 1.1 on the webhook processor', async () => {
+			const r = run();
+			const { execution, contractId } = await certifiedReportUntyped(r, 'D-Q-untyped');
+			expectContractStored(r, execution, contractId);
+			await expectRanInQueue(stack(), execution);
+		});
 
 		it('a report with a wrong password gets 401 and starts nothing; the next good one is the only new execution', async () => {
 			const r = run();

@@ -23,6 +23,7 @@ import {
 	requestsTo,
 	sendDeal,
 	signAndCertify,
+	certifiedReportUntyped,
 	useSamples,
 } from './samples.support';
 
@@ -36,6 +37,12 @@ describeRow(1, 'sample workflows on n8n 1.x (compatibility row)', () => {
 		expect(n8n.install.n8nVersion).toMatch(/^1\./);
 		await expectPackageLoaded(n8n);
 		expect((await post(setup.reportsWebhookUrl, { Servicio: 'CONTRATACION' })).status).toBe(401);
+	});
+
+	it('a report of a content type n8n leaves unread (octet-stream) is read by the trigger 1.1 and stored', async () => {
+		const r = run();
+		const { execution, contractId } = await certifiedReportUntyped(r, 'D-v1-untyped');
+		expectContractStored(r, execution, contractId);
 	});
 
 	it('CRM deal won → contract sent with the mapped signer', async () => {

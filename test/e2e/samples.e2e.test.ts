@@ -28,6 +28,7 @@ import {
 	requestsTo,
 	sendDeal,
 	signAndCertify,
+	certifiedReportUntyped,
 	testCredential,
 	useSamples,
 	type ReportFormat,
@@ -44,6 +45,7 @@ describe('sample workflow files', () => {
 			name: string;
 			type: string;
 			webhookId?: string;
+			typeVersion?: number;
 			credentials?: Record<string, { id: string; name: string }>;
 		}>;
 		connections: Record<string, { main: Array<Array<{ node: string }>> }>;
@@ -68,6 +70,8 @@ describe('sample workflow files', () => {
 				expect(node.type).not.toBe('n8n-nodes-base.stickyNote');
 				if (/webhook|lofirmoTrigger/i.test(node.type))
 					expect(node.webhookId).toMatch(/^[0-9a-f-]{36}$/);
+				// the samples are what new users start from: the trigger's current version
+				if (node.type === 'n8n-nodes-lofirmo.lofirmoTrigger') expect(node.typeVersion).toBe(1.1);
 				for (const ref of Object.values(node.credentials ?? {}))
 					expect(credentialRefs).toContain(JSON.stringify(ref));
 			}
@@ -200,24 +204,7 @@ describeRow(2, 'sample workflows on n8n 2.x', () => {
 
 	it('a report with a content type n8n leaves unread for a version 1.1 trigger is read by the trigger itself', async () => {
 		const r = run();
-		const { contractId } = await sendDeal(r, 'D-untyped');
-		const before = await executionIds(r.n8n, IDS.signedToStorage);
-		// the sandbox certifies with reports switched off; the same report then arrives with an unusual content type
-		r.sb.setWebhook(null);
-		await signAndCertify(r, contractId);
-		const report = r.sb.state.contracts.get(contractId)!;
-		const certified = await post(
-			r.setup.reportsWebhookUrl,
-			new URLSearchParams({
-				Servicio: 'CONTRATACION',
-				ContratoID: contractId,
-				ReportID: report.reportId,
-				Resultado: '1014',
-			}).toString(),
-			{ auth: r.setup.webhookAuth, contentType: 'application/octet-stream' },
-		);
-		expect(certified.status).toBe(200);
-		const [execution] = await newExecutions(r.n8n, IDS.signedToStorage, before);
+		const { execution, contractId } = await certifiedReportUntyped(r, 'D-untyped');
 		expectContractStored(r, execution, contractId);
 	});
 

@@ -423,3 +423,34 @@ export function expectContractStored(
 	expect(ranNodes(execution)).not.toContain('Save identity certificate');
 	expectPdfFile(contractPdf(run, contractId), `ContratoID: ${contractId}`);
 }
+
+/**
+ * A contract signed and certified with the sandbox's reports switched off; its certified report then posted to the
+ * trigger as `application/octet-stream` (a type n8n parses for no webhook node of version 1.1: the trigger reads it).
+ * Returns the one new "signed → storage" execution; the sandbox's reports are back on (JSON) afterwards.
+ */
+export async function certifiedReportUntyped(run: SamplesRun, dealId: string) {
+	const { contractId } = await sendDeal(run, dealId);
+	const before = await executionIds(run.n8n, IDS.signedToStorage);
+	run.sb.setWebhook(null);
+	try {
+		await signAndCertify(run, contractId);
+	} finally {
+		reportsAs(run, 'json');
+	}
+	const contract = run.sb.state.contracts.get(contractId);
+	if (!contract) throw new Error(`the sandbox does not know contract ${contractId}`);
+	const res = await post(
+		run.setup.reportsWebhookUrl,
+		new URLSearchParams({
+			Servicio: 'CONTRATACION',
+			ContratoID: contractId,
+			ReportID: contract.reportId,
+			Resultado: '1014',
+		}).toString(),
+		{ auth: run.setup.webhookAuth, contentType: 'application/octet-stream' },
+	);
+	expect(res.status).toBe(200);
+	const [execution] = await newExecutions(run.n8n, IDS.signedToStorage, before);
+	return { execution, contractId };
+}

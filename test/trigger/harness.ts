@@ -36,6 +36,8 @@ export interface WebhookCall {
 	 * is on the request only once the node has called `req.readRawBody()`.
 	 */
 	unread?: boolean;
+	/** What `req.readRawBody()` rejects with (a client that went away, a body over n8n's size limit). */
+	readRawBodyError?: Error;
 	/**
 	 * A plain IWebhookFunctions (and helpers) holding only the functions above, instead of jest-mock-extended mocks:
 	 * a call to anything else throws rather than returning undefined, and it is light enough for thousands of calls.
@@ -122,6 +124,11 @@ export async function callWebhook(
 		rawBody: call.unread ? undefined : call.rawBody,
 		async readRawBody() {
 			rawBodyReads++;
+			if (call.readRawBodyError) throw call.readRawBodyError;
+			// n8n's form parser has consumed a multipart body: its stream cannot be read again
+			const body = call.body as { data?: unknown; files?: unknown } | undefined;
+			if (body?.data !== undefined && body.files !== undefined)
+				throw new Error('Request body stream was aborted or is not readable');
 			request.rawBody ??= call.rawBody ?? Buffer.alloc(0);
 		},
 	};

@@ -63,3 +63,26 @@ it('reads the body of a call only once its Basic auth passed', async () => {
 	expect(accepted.items).toHaveLength(1);
 	expect(accepted.rawBodyReads).toBe(1);
 });
+
+it.each([
+	[
+		'a client that went away',
+		Object.assign(new Error('request aborted'), { type: 'request.aborted' }),
+		400,
+	],
+	[
+		"a body over n8n's size limit",
+		Object.assign(new Error('request entity too large'), { type: 'entity.too.large' }),
+		413,
+	],
+])('refuses %s with HTTP %s and starts nothing', async (_case, error, code) => {
+	const result = await callWebhook(LofirmoTrigger, {
+		...deliveries.untyped(CONTRACT_REPORT),
+		typeVersion: 1.1,
+		unread: true,
+		readRawBodyError: error,
+	});
+	expect(result.responseData).toEqual({ noWebhookResponse: true });
+	expect(result.items).toEqual([]);
+	expect(result.response.statusCode).toBe(code);
+});
