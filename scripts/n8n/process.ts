@@ -29,8 +29,6 @@ export interface StartOptions {
 	version: N8nVersion;
 	/** `start` (default), or in queue mode `worker` / `webhook` */
 	command?: N8nCommand;
-	/** extra command-line flags (e.g. `--concurrency=5` for a worker) */
-	args?: string[];
 	/** N8N_PORT (a worker listens only when its health or metrics endpoints are on) */
 	port: number;
 	/** the task-runner broker's port (default port + 1) */
@@ -236,7 +234,7 @@ export async function startN8n(opts: StartOptions): Promise<N8nHandle> {
 		env: opts.env,
 	});
 	const t0 = Date.now();
-	const child = spawnN8n(install, [command, ...(opts.args ?? [])], dataDir, env);
+	const child = spawnN8n(install, [command], dataDir, env);
 	const output = captureOutput(
 		child,
 		path.join(dataDir, 'n8n.log'),

@@ -15,7 +15,6 @@ export const SERVICES_DIR = path.join(CACHE_DIR, 'services');
 const INSTALL_HINT = 'run: bash scripts/install-n8n.sh --with-queue';
 
 export interface ServiceHandle {
-	name: string;
 	port: number;
 	pid: number;
 	stop(): Promise<void>;
@@ -130,15 +129,9 @@ async function waitForLine(
 	}
 }
 
-function handleFor(
-	name: string,
-	port: number,
-	server: Spawned,
-	stopSignal: NodeJS.Signals,
-): ServiceHandle {
+function handleFor(port: number, server: Spawned, stopSignal: NodeJS.Signals): ServiceHandle {
 	let stopping: Promise<void> | undefined;
 	return {
-		name,
 		port,
 		pid: server.child.pid!,
 		stop() {
@@ -226,7 +219,7 @@ export async function startPostgres(opts: { name: string; port: number }): Promi
 		`PostgreSQL on port ${opts.port}`,
 	);
 	// SIGINT is PostgreSQL's fast shutdown (SIGTERM waits for every client to leave)
-	const stopped = handleFor('postgres', opts.port, server, 'SIGINT');
+	const stopped = handleFor(opts.port, server, 'SIGINT');
 	const handle: ServiceHandle = {
 		...stopped,
 		async stop() {
@@ -309,7 +302,7 @@ export async function startRedis(opts: {
 	);
 	await waitForLine(server, 'Ready to accept connections', `Redis on port ${opts.port}`);
 	return {
-		...handleFor('redis', opts.port, server, 'SIGTERM'),
+		...handleFor(opts.port, server, 'SIGTERM'),
 		n8nEnv: { QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(opts.port) },
 	};
 }

@@ -121,7 +121,7 @@ function useSamplesOn<H extends SamplesHost>(
 	folder: string,
 	start: (dataDir: string, env: Record<string, string>) => Promise<H>,
 ): () => SamplesRun & { host: H } {
-	let current: Partial<SamplesRun & { host: H }> = {};
+	let current: Partial<Omit<SamplesRun, 'n8n'> & { host: H }> = {};
 	// kept so afterAll can stop a host whose start outlived beforeAll's time limit
 	let starting: Promise<H> | undefined;
 	beforeAll(async () => {
@@ -135,7 +135,6 @@ function useSamplesOn<H extends SamplesHost>(
 		starting = start(dataDir, sampleN8nEnv(signedDir));
 		const host = await starting;
 		current.host = host;
-		current.n8n = host.n8n;
 		await setupOwner(host.n8n);
 		await createApiKey(host.n8n);
 		const setup = await setupSamples(host.n8n, {
@@ -158,10 +157,10 @@ function useSamplesOn<H extends SamplesHost>(
 		starting = undefined;
 	});
 	return () => {
-		const { n8n, sb, setup, host } = current;
-		if (!n8n || !sb || !setup || !host)
+		const { sb, setup, host } = current;
+		if (!sb || !setup || !host)
 			throw new Error('the samples are not set up (see the beforeAll error)');
-		return { n8n, sb, setup, host };
+		return { n8n: host.n8n, sb, setup, host };
 	};
 }
 

@@ -2,12 +2,12 @@
  * Turns whatever body n8n hands the trigger into the report's fields, and never throws.
  *
  * What n8n (1.x and 2.x) gives a webhook node (packages/cli webhook-helpers `parseRequestBody`): JSON and
- * `application/x-www-form-urlencoded` bodies parsed into an object, `text/plain` as a string,
- * `multipart/form-data` as `{ data: <fields>, files: <files> }`, and any other content type unparsed, its bytes
- * on `req.rawBody` (read by n8n for a version 1 trigger, by trigger/body.ts for 1.1). A body that is still text here (wrong content type) is tried as JSON, then as a form;
- * if neither fits, the report is still emitted, with its text as `raw` and a parse error. Bytes that are not UTF-8
- * are read as Latin-1, so no byte is lost. Values nested more than MAX_NESTING levels are left out of the fields (n8n
- * could not store the item), with the body's text kept as `raw`.
+ * `application/x-www-form-urlencoded` bodies parsed into an object, `text/plain` as a string, `multipart/form-data` as
+ * `{ data: <fields>, files: <files> }`, and any other content type unparsed, its bytes on `req.rawBody` (read by n8n
+ * for a version 1 trigger, by trigger/body.ts for 1.1). A body that is still text here (wrong content type) is tried
+ * as JSON, then as a form; if neither fits, the report is still emitted, with its text as `raw` and a parse error.
+ * Bytes that are not UTF-8 are read as Latin-1, so no byte is lost. Values nested more than MAX_NESTING levels are
+ * left out of the fields (n8n could not store the item), with the body's text kept as `raw`.
  */
 import type { IDataObject } from 'n8n-workflow';
 
