@@ -107,7 +107,7 @@ it("says when n8n's binary store fails, and does not download again", async () =
 });
 
 // n8n's request helper reads (and decrypts) the credential again for every request unless it is handed the one read
-it("reads the Lofirmo credential once for all the calls of a node run, n8n's request helper included", async () => {
+it("reads the Lofirmo credential and the node's reference to it once for all the calls of a node run, n8n's request helper included", async () => {
 	let reads = 0;
 	const { ctx } = createExecuteContext({ parameters: {}, credentials: env.credentials });
 	const getCredentials = ctx.getCredentials.bind(ctx);
@@ -115,10 +115,18 @@ it("reads the Lofirmo credential once for all the calls of a node run, n8n's req
 		reads++;
 		return await getCredentials(type);
 	};
+	// n8n's getNode() deep-copies the node: the credential reference is read from it once per run too
+	let nodeCopies = 0;
+	const getNode = ctx.getNode.bind(ctx);
+	ctx.getNode = () => {
+		nodeCopies++;
+		return getNode();
+	};
 	const run = new LofirmoRun(ctx);
 	for (let i = 0; i < 3; i++)
 		await lofirmoApiRequest.call(ctx, LOFIRMO_FUNCTIONS.credits, {}, { run });
 	expect(reads).toBe(1);
+	expect(nodeCopies).toBe(1);
 });
 
 it('asks n8n for the real time limits: 30 s for a JSON call, 5 min for a PDF', async () => {

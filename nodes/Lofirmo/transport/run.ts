@@ -25,6 +25,8 @@ export class LofirmoRun {
 
 	private credentialsRead?: Promise<IDataObject>;
 
+	private requestCredentialsBuilt?: Promise<IAdditionalCredentialOptions>;
+
 	private readonly onceAnswers = new Map<string, Promise<IDataObject>>();
 
 	constructor(private readonly ctx: LofirmoContext) {}
@@ -43,21 +45,27 @@ export class LofirmoRun {
 	}
 
 	/**
-	 * The credential as n8n's request helper takes it. Without it, `httpRequestWithAuthentication` loads the
-	 * credential from the database and decrypts it again for every request; the header is still built by the
-	 * credential's `authenticate`, inside n8n.
+	 * The credential as n8n's request helper takes it, built once per run (reading the node's credential reference
+	 * deep-copies the whole node). Without it, `httpRequestWithAuthentication` loads the credential from the database
+	 * and decrypts it again for every request; the header is still built by the credential's `authenticate`, inside n8n.
 	 */
-	async requestCredentials(): Promise<IAdditionalCredentialOptions> {
-		const data = await this.credentials();
-		const ref = this.ctx.getNode().credentials?.[CREDENTIAL_TYPE];
-		return {
-			credentialsDecrypted: {
-				id: ref?.id ?? '',
-				name: ref?.name ?? '',
-				type: CREDENTIAL_TYPE,
-				data: data as ICredentialDataDecryptedObject,
-			},
-		};
+	requestCredentials(): Promise<IAdditionalCredentialOptions> {
+		if (!this.requestCredentialsBuilt) {
+			const built = this.credentials().then((data) => {
+				const ref = this.ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+				return {
+					credentialsDecrypted: {
+						id: ref?.id ?? '',
+						name: ref?.name ?? '',
+						type: CREDENTIAL_TYPE,
+						data: data as ICredentialDataDecryptedObject,
+					},
+				};
+			});
+			this.requestCredentialsBuilt = built;
+			built.catch(() => (this.requestCredentialsBuilt = undefined));
+		}
+		return this.requestCredentialsBuilt;
 	}
 
 	/** The answer of a call made once per run whatever the number of items (Get Credits: repeats count as spam). */
