@@ -3,6 +3,7 @@
 const crypto = require('crypto');
 const { setMaxListeners } = require('events');
 const http = require('http');
+const https = require('https');
 const { setTimeout: sleep } = require('timers/promises');
 
 const { ApiError, DEFAULT_FUNCTION_NAMES, FUNCTION_KEYS, RES } = require('./codes');
@@ -66,6 +67,8 @@ const AUTH_FAILED = 'Authentication failed';
 class Sandbox {
 	/** Base URL, set by start(). */
 	url = '';
+	/** HTTPS base URL, set by startTls(). */
+	tlsUrl = '';
 	/** @type {RequestRecord[]} */
 	requests = [];
 	/** @type {Delivery[]} */
@@ -86,6 +89,8 @@ class Sandbox {
 	/** Aborted by stop(): cuts pending delays and webhook deliveries. */
 	#stopping = new AbortController();
 	#server = http.createServer((req, res) => void this.#handle(req, res));
+	/** @type {https.Server | undefined} the same API over HTTPS, once startTls() ran */
+	#tlsServer;
 
 	/** @param {SandboxOptions} [options] */
 	constructor(options = {}) {
@@ -131,14 +136,41 @@ class Sandbox {
 		});
 	}
 
+	/**
+	 * Serves the same API, state and request log over HTTPS too (with the PEM key and certificate given), on
+	 * 127.0.0.1; port 0 picks a free one. Call after start().
+	 * @param {number} port
+	 * @param {{ key: string, cert: string }} tls
+	 * @returns {Promise<{ url: string, port: number }>}
+	 */
+	startTls(port, tls) {
+		const server = https.createServer(tls, (req, res) => void this.#handle(req, res));
+		this.#tlsServer = server;
+		return new Promise((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(port, '127.0.0.1', () => {
+				server.off('error', reject);
+				const address = server.address();
+				const actual = typeof address === 'object' && address ? address.port : port;
+				this.tlsUrl = `https://127.0.0.1:${actual}`;
+				resolve({ url: this.tlsUrl, port: actual });
+			});
+		});
+	}
+
 	/** Closes the server and every connection, keep-alive ones included, and abandons pending work. */
 	stop() {
 		this.#stopping.abort();
-		if (!this.#server.listening) return Promise.resolve();
-		return new Promise((resolve) => {
-			this.#server.close(() => resolve(undefined));
-			this.#server.closeAllConnections();
-		});
+		const servers = [this.#server, this.#tlsServer].filter((server) => server?.listening);
+		return Promise.all(
+			servers.map(
+				(server) =>
+					new Promise((resolve) => {
+						server?.close(() => resolve(undefined));
+						server?.closeAllConnections();
+					}),
+			),
+		).then(() => undefined);
 	}
 
 	/** Clears contracts, identity requests, the request log, faults, deliveries; restores credits and the initial webhook. */

@@ -6,6 +6,7 @@
 #   scripts/install-n8n.sh --with-chromium also installs Debian chromium (apt-get) when /usr/bin/chromium is missing
 #   scripts/install-n8n.sh --with-queue    also installs Debian postgresql and redis-server (apt-get) when missing,
 #                                          for queue mode (the harness runs them as local processes, nothing else)
+#   scripts/install-n8n.sh --with-openssl  also installs Debian openssl when missing (the bench's HTTPS sandbox)
 #   (N8N_CACHE_DIR=<dir> installs there instead of .n8n-cache/)
 #
 # Idempotent: a marker file in each target folder records what was installed (version + hash of the
@@ -31,18 +32,20 @@ NPM_FLAGS=(--no-audit --no-fund --loglevel=error)
 LINE="2"
 WITH_CHROMIUM=0
 WITH_QUEUE=0
+WITH_OPENSSL=0
 for arg in "$@"; do
 	case "$arg" in
 		v1 | 1) LINE="1" ;;
 		v2 | 2) LINE="2" ;;
 		--with-chromium) WITH_CHROMIUM=1 ;;
 		--with-queue) WITH_QUEUE=1 ;;
+		--with-openssl) WITH_OPENSSL=1 ;;
 		-h | --help)
 			sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 			exit 0
 			;;
 		*)
-			echo "install-n8n: unknown argument '$arg' (expected: v1, v2, --with-chromium, --with-queue)" >&2
+			echo "install-n8n: unknown argument '$arg' (expected: v1, v2, --with-chromium, --with-queue, --with-openssl)" >&2
 			exit 2
 			;;
 	esac
@@ -210,5 +213,8 @@ if [[ "$WITH_CHROMIUM" == "1" ]]; then
 fi
 if [[ "$WITH_QUEUE" == "1" ]]; then
 	install_queue_services
+fi
+if [[ "$WITH_OPENSSL" == "1" ]] && ! command -v openssl >/dev/null; then
+	apt_install openssl
 fi
 log "done in $((SECONDS - START)) s"
