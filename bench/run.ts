@@ -3,9 +3,11 @@
  * See bench/README.md. Prints the results table and writes bench/results/latest.json and latest.md
  * (`--quick`: a short smoke run, written to latest-quick.*; `--only=action,trigger,pdf,package,queue`: a subset).
  *
- * Layout: the sandbox in its own child process (127.0.0.1:4100); n8n 2.x (the pinned one, Node 24) on
- * 127.0.0.1:5800 (filesystem binary mode, n8n 2.x's default) for scenarios 1, 2 and half of 3, then on
- * 127.0.0.1:5804 with the in-memory binary mode for the other half of 3; then (5) n8n in queue mode with
+ * Layout: the sandbox in its own child process (127.0.0.1:4100, and over HTTPS on 4101 with a certificate made at
+ * start); n8n 2.x (the pinned one, Node 24) on 127.0.0.1:5800 (filesystem binary mode, n8n 2.x's default,
+ * trusting that certificate) for scenarios 1, 2 and half of 3, then on 127.0.0.1:5804 with the in-memory binary
+ * mode for the other half of 3; scenario 2 again on 5808, 5812 and 5816 with other expression engine settings
+ * (TRIGGER_SETUPS); then (5) n8n in queue mode with
  * PostgreSQL and Redis on 127.0.0.1:5820-5829 (1 worker) and 5830-5839 (2 workers), one after the other; the floor
  * client and the load generators in this process. Everything started here is stopped at the end, on failure and
  * on Ctrl-C.
@@ -16,6 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { builtPackageContents, n8nInstall, REPO_ROOT, stopAll } from '../scripts/n8n-harness';
+import { makeLoopbackCertificate, type LoopbackCertificate } from '../scripts/tls';
 import type { CpuTarget } from './lib/cpu';
 import { startBenchN8n, type BenchN8n } from './lib/n8n';
 import type { BenchQueue } from './lib/queue';
@@ -41,21 +44,67 @@ import { runPdfMode, type PdfModeResult } from './scenarios/pdf';
 import { runQueueScenario } from './scenarios/queue';
 import { REGULAR_N8N_ROLE, type QueueBaselines } from './scenarios/queue-report';
 import { runTriggerScenario } from './scenarios/trigger';
-import { actionWorkflows, pdfWorkflows, triggerWorkflows } from './workflows';
+import { actionWorkflows, pdfWorkflows, triggerWorkflows, type TriggerVariant } from './workflows';
 
 const SCENARIOS = ['action', 'trigger', 'pdf', 'package', 'queue'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const PORTS = {
 	sandbox: 4100,
+	sandboxTls: 4101,
 	n8nMain: 5800,
 	n8nMemory: 5804,
-	n8nLegacy: 5808,
 	/** queue mode: 1 worker on 5820-5829, 2 workers on 5830-5839 */
 	queue: 5820,
 } as const;
-/** a run that takes longer than this is stopped (the goal is well under 15 minutes) */
-const WATCHDOG_MS = 25 * 60_000;
+/** a run that takes longer than this is stopped (a full run takes about 20 minutes) */
+const WATCHDOG_MS = 35 * 60_000;
+
+type TriggerSetup = 'trigger' | 'triggerLazy' | 'triggerGateOff' | 'triggerLegacy';
+
+/**
+ * Scenario 2 in n8n set up four ways, each its own n8n (the settings are process-wide): the defaults (on the n8n of
+ * scenarios 1 and 3), then n8n's volume setting (lazy isolates), the control (n8n's own Webhook node made to pay the
+ * per-request isolate a community trigger pays, so what remains between ours and it is not n8n's gate), and the
+ * legacy engine (no isolates, as in n8n 1.x).
+ */
+const TRIGGER_SETUPS: Array<{
+	key: TriggerSetup;
+	port: number;
+	engine: string;
+	env: Record<string, string>;
+	variants: TriggerVariant[];
+}> = [
+	{
+		key: 'trigger',
+		port: PORTS.n8nMain,
+		engine: "n8n 2.x's defaults",
+		env: {},
+		variants: ['ours', 'oursAuth', 'webhookCode', 'bareWebhook', 'webhookAuth'],
+	},
+	{
+		key: 'triggerLazy',
+		port: 5812,
+		engine: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true',
+		env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' },
+		variants: ['ours', 'oursV1', 'oursAuth', 'webhookCode', 'bareWebhook', 'webhookAuth'],
+	},
+	{
+		key: 'triggerGateOff',
+		port: 5816,
+		engine: 'control: N8N_EXPRESSION_ENGINE_ALLOW_WEBHOOK_ISOLATE_SKIP=false',
+		env: { N8N_EXPRESSION_ENGINE_ALLOW_WEBHOOK_ISOLATE_SKIP: 'false' },
+		variants: ['ours', 'bareWebhook'],
+	},
+	{
+		key: 'triggerLegacy',
+		port: 5808,
+		engine: 'N8N_EXPRESSION_ENGINE=legacy',
+		env: { N8N_EXPRESSION_ENGINE: 'legacy' },
+		variants: ['ours', 'webhookCode', 'bareWebhook'],
+	},
+];
+const DEFAULT_TRIGGER_SETUP = TRIGGER_SETUPS[0];
 
 const FULL = {
 	action: { items: 1000, reps: 3, warmups: 1, warmupItems: 200, floorConcurrency: 10 },
@@ -124,7 +173,7 @@ async function main(): Promise<number> {
 			`${machine.cores} × ${machine.cpuModel}, ${machine.ramGiB} GiB RAM; load ${machine.loadAverage1mAtStart}`,
 	);
 
-	const outcomes = new Map<Scenario | 'triggerLegacy', ScenarioOutcome>();
+	const outcomes = new Map<Scenario | TriggerSetup, ScenarioOutcome>();
 	const pdfModes: PdfModeResult[] = [];
 	const placement: Record<string, string> = {
 		benchProcess: `Node ${process.version} (pid ${process.pid}): the floor client, the trigger load generator, the API polling`,
@@ -133,6 +182,7 @@ async function main(): Promise<number> {
 	let sandbox: SandboxProcess | undefined;
 	let n8n: BenchN8n | undefined;
 	let queue: BenchQueue | undefined;
+	let certificate: LoopbackCertificate | undefined;
 	let failure: unknown;
 	/** what scenario 5 compares with: scenarios 2 and 1 for our nodes, in this run */
 	const baselines: QueueBaselines = {};
@@ -144,6 +194,7 @@ async function main(): Promise<number> {
 		await stopAll(n8n?.handle);
 		await queue?.stop();
 		await sandbox?.stop();
+		certificate?.remove();
 	};
 	const onSignal = () => {
 		console.error('\nbench: interrupted, stopping n8n and the sandbox…');
@@ -170,11 +221,17 @@ async function main(): Promise<number> {
 
 		const needsN8n = only.has('action') || only.has('trigger') || only.has('pdf');
 		if (needsN8n || only.has('queue')) {
-			sandbox = await startSandboxProcess(PORTS.sandbox, {
-				accounts: [{ user: SANDBOX_USER, token: SANDBOX_TOKEN, credits: 1_000_000_000 }],
-				pdfPadBytes: settings.pdf.bytes,
-			});
-			placement.sandbox = `own child process, Node ${process.version} (pid ${sandbox.pid}), ${sandbox.url}, reset before every run`;
+			// the action rows over HTTPS: a certificate made now, trusted by n8n through NODE_EXTRA_CA_CERTS
+			if (only.has('action')) certificate = makeLoopbackCertificate();
+			sandbox = await startSandboxProcess(
+				PORTS.sandbox,
+				{
+					accounts: [{ user: SANDBOX_USER, token: SANDBOX_TOKEN, credits: 1_000_000_000 }],
+					pdfPadBytes: settings.pdf.bytes,
+				},
+				certificate && { port: PORTS.sandboxTls, key: certificate.key, cert: certificate.cert },
+			);
+			placement.sandbox = `own child process, Node ${process.version} (pid ${sandbox.pid}), ${sandbox.url}${sandbox.tlsUrl ? ` and ${sandbox.tlsUrl} (the same sandbox over HTTPS, a self-signed P-256 certificate made at start)` : ''}, reset before every run`;
 		}
 		if (needsN8n && sandbox) {
 			if (only.has('pdf')) {
@@ -185,8 +242,8 @@ async function main(): Promise<number> {
 
 			const workflows = [
 				...(only.has('pdf') ? pdfWorkflows(sandbox.url) : []),
-				...(only.has('action') ? actionWorkflows(sandbox.url) : []),
-				...(only.has('trigger') ? triggerWorkflows() : []),
+				...(only.has('action') ? actionWorkflows(sandbox) : []),
+				...(only.has('trigger') ? triggerWorkflows(DEFAULT_TRIGGER_SETUP.variants) : []),
 			];
 			log(
 				`\nStarting n8n on port ${PORTS.n8nMain} (fresh data folder, ${workflows.length} workflows)…`,
@@ -195,10 +252,12 @@ async function main(): Promise<number> {
 				name: 'main',
 				port: PORTS.n8nMain,
 				sandboxUrl: sandbox.url,
+				sandboxTlsUrl: sandbox.tlsUrl,
 				workflows,
+				env: certificate ? { NODE_EXTRA_CA_CERTS: certificate.certFile } : undefined,
 			});
 			log(`  ready in ${ms(n8n.handle.startupMs)} (pid ${n8n.handle.pid})`);
-			placement.n8n = `n8n ${install.n8nVersion} on Node ${machine.n8nNode}, regular mode, SQLite, task runners internal (Code nodes run in a runner child of n8n); ${n8n.handle.baseUrl} (data .n8n-cache/runs/bench-main, binary data: filesystem, the 2.x default)`;
+			placement.n8n = `n8n ${install.n8nVersion} on Node ${machine.n8nNode}, regular mode, SQLite, task runners internal (Code nodes run in a runner child of n8n); ${n8n.handle.baseUrl} (data .n8n-cache/runs/bench-main, binary data: filesystem, the 2.x default${certificate ? "; NODE_EXTRA_CA_CERTS = the sandbox's certificate" : ''})`;
 
 			if (only.has('pdf') && fileBytes !== null) {
 				log('\n3. Large PDF, filesystem binary mode (n8n 2.x default)');
@@ -223,11 +282,12 @@ async function main(): Promise<number> {
 			}
 			if (only.has('trigger')) {
 				log(
-					`\n2. Trigger ingest (${settings.trigger.reports} reports at concurrency ${settings.trigger.concurrency})`,
+					`\n2. Trigger ingest (${settings.trigger.reports} reports at concurrency ${settings.trigger.concurrency}), ${DEFAULT_TRIGGER_SETUP.engine}`,
 				);
 				const trigger = await runTriggerScenario(n8n, {
 					...settings.trigger,
-					engine: "n8n 2.x's default expression engine",
+					variants: DEFAULT_TRIGGER_SETUP.variants,
+					engine: DEFAULT_TRIGGER_SETUP.engine,
 					cpuTargets: meter(n8n.handle.pid),
 					log,
 				});
@@ -263,23 +323,29 @@ async function main(): Promise<number> {
 			}
 
 			// n8n 2.x runs expressions in isolates and skips that only for its own Webhook node, so every other trigger
-			// pays for one per request; the legacy engine shows what the trigger costs without it
-			if (only.has('trigger')) {
-				log(`\nStarting n8n on port ${PORTS.n8nLegacy} with N8N_EXPRESSION_ENGINE=legacy…`);
+			// pays for one per request unless n8n is told to acquire them lazily; the other setups show each case
+			for (const setup of only.has('trigger') ? TRIGGER_SETUPS.slice(1) : []) {
+				log(
+					`\nStarting n8n on port ${setup.port} with ${Object.entries(setup.env)
+						.map(([k, v]) => `${k}=${v}`)
+						.join(' ')}…`,
+				);
 				n8n = await startBenchN8n({
-					name: 'trigger-legacy',
-					port: PORTS.n8nLegacy,
+					name: setup.key,
+					port: setup.port,
 					sandboxUrl: sandbox.url,
-					workflows: triggerWorkflows(),
-					env: { N8N_EXPRESSION_ENGINE: 'legacy' },
+					workflows: triggerWorkflows(setup.variants),
+					env: setup.env,
 				});
-				placement.n8nLegacyEngine = `a third n8n, same install, ${n8n.handle.baseUrl}, N8N_EXPRESSION_ENGINE=legacy (expressions without isolates, as in n8n 1.x); started after the others stopped`;
-				log('\n2. Trigger ingest, legacy expression engine');
+				placement[setup.key] =
+					`another n8n, same install, ${n8n.handle.baseUrl}, ${setup.engine}; started after the previous one stopped`;
+				log(`\n2. Trigger ingest, ${setup.engine}`);
 				outcomes.set(
-					'triggerLegacy',
+					setup.key,
 					await runTriggerScenario(n8n, {
 						...settings.trigger,
-						engine: 'N8N_EXPRESSION_ENGINE=legacy',
+						variants: setup.variants,
+						engine: setup.engine,
 						cpuTargets: meter(n8n.handle.pid),
 						log,
 					}),
@@ -336,10 +402,9 @@ async function main(): Promise<number> {
 		});
 	}
 
-	const order: Array<Scenario | 'triggerLegacy'> = [
+	const order: Array<Scenario | TriggerSetup> = [
 		'action',
-		'trigger',
-		'triggerLegacy',
+		...TRIGGER_SETUPS.map((setup) => setup.key),
 		'pdf',
 		'package',
 		'queue',

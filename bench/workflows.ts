@@ -8,7 +8,11 @@ import { codeNodeSource } from './code-node-parse';
 
 export const CREDENTIALS = {
 	lofirmo: { id: 'benchLofirmoApi', name: 'Lofirmo (bench sandbox)' },
+	/** the same account, Base URL the sandbox's HTTPS address */
+	lofirmoTls: { id: 'benchLofirmoApiTls', name: 'Lofirmo (bench sandbox, HTTPS)' },
 	basicAuth: { id: 'benchSandboxBasic', name: 'Sandbox Basic auth (bench)' },
+	/** what Lofirmo would send the trigger: the same user and password, as the Lofirmo Trigger's credential */
+	triggerAuth: { id: 'benchTriggerAuth', name: 'Lofirmo Webhook (bench)' },
 } as const;
 
 /** n8n 2.40.7's latest versions of the core nodes used here */
@@ -65,13 +69,20 @@ function workflow(id: string, name: string, webhookPath: string, chain: NodeJson
 	};
 }
 
-function webhookNode(path: string): NodeJson {
+function webhookNode(path: string, basicAuth = false): NodeJson {
 	return {
 		name: 'Webhook',
 		type: 'n8n-nodes-base.webhook',
 		typeVersion: WEBHOOK_VERSION,
 		webhookId: randomUUID(),
-		parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+		parameters: {
+			httpMethod: 'POST',
+			path,
+			responseMode: 'onReceived',
+			options: {},
+			...(basicAuth ? { authentication: 'basicAuth' } : {}),
+		},
+		...(basicAuth ? { credentials: { httpBasicAuth: CREDENTIALS.basicAuth } } : {}),
 	};
 }
 
@@ -79,7 +90,20 @@ function webhookNode(path: string): NodeJson {
 // 1. Action throughput: webhook {count} → Code makes `count` items → Contract: Send, one call per item
 // ---------------------------------------------------------------------------------------------------------
 
-export type ActionVariant = 'ours' | 'oursBatch' | 'http' | 'httpBatch';
+export type ActionVariant = 'ours' | 'oursBatch' | 'http' | 'httpBatch' | 'oursTls' | 'httpTls';
+
+/** What each variant is: which node, batched or not, over the sandbox's HTTP or HTTPS address. */
+export const ACTION_VARIANTS: Record<
+	ActionVariant,
+	{ node: 'ours' | 'http'; batch: boolean; tls: boolean }
+> = {
+	ours: { node: 'ours', batch: false, tls: false },
+	oursBatch: { node: 'ours', batch: true, tls: false },
+	http: { node: 'http', batch: false, tls: false },
+	httpBatch: { node: 'http', batch: true, tls: false },
+	oursTls: { node: 'ours', batch: false, tls: true },
+	httpTls: { node: 'http', batch: false, tls: true },
+};
 
 /** The batching both nodes get in the "batched" variants: 10 items at a time, no pause. */
 export const BATCHING = { batch: { batchSize: 10, batchInterval: 0 } };
@@ -91,8 +115,9 @@ const MAKE_ITEMS_JS = [
 	'return items;',
 ].join('\n');
 
-function sendContractNode(variant: ActionVariant, sandboxUrl: string): NodeJson {
-	if (variant === 'ours' || variant === 'oursBatch') {
+function sendContractNode(variant: ActionVariant, baseUrl: string): NodeJson {
+	const { node, batch, tls } = ACTION_VARIANTS[variant];
+	if (node === 'ours') {
 		return {
 			name: MEASURED_NODE,
 			type: 'n8n-nodes-lofirmo.lofirmo',
@@ -104,9 +129,9 @@ function sendContractNode(variant: ActionVariant, sandboxUrl: string): NodeJson 
 				signers: { signer: [{ name: '={{ $json.name }}', email: '={{ $json.email }}' }] },
 				additionalFields: {},
 				// the node's batching option (same shape as the HTTP Request node's); ignored by builds without it
-				...(variant === 'oursBatch' ? { options: { batching: BATCHING } } : {}),
+				...(batch ? { options: { batching: BATCHING } } : {}),
 			},
-			credentials: { lofirmoApi: CREDENTIALS.lofirmo },
+			credentials: { lofirmoApi: tls ? CREDENTIALS.lofirmoTls : CREDENTIALS.lofirmo },
 		};
 	}
 	return {
@@ -115,7 +140,7 @@ function sendContractNode(variant: ActionVariant, sandboxUrl: string): NodeJson 
 		typeVersion: HTTP_REQUEST_VERSION,
 		parameters: {
 			method: 'POST',
-			url: `${sandboxUrl}/EnviarContrato`,
+			url: `${baseUrl}/EnviarContrato`,
 			authentication: 'genericCredentialType',
 			genericAuthType: 'httpBasicAuth',
 			sendBody: true,
@@ -124,7 +149,7 @@ function sendContractNode(variant: ActionVariant, sandboxUrl: string): NodeJson 
 			// the body our node sends for one signer with a name and an email
 			jsonBody:
 				'={{ { "Firmantes": [{ "Nombre": $json.name, "Email": $json.email }], "Resp": "JSON" } }}',
-			options: variant === 'httpBatch' ? { batching: BATCHING } : {},
+			options: batch ? { batching: BATCHING } : {},
 		},
 		credentials: { httpBasicAuth: CREDENTIALS.basicAuth },
 	};
@@ -135,88 +160,121 @@ export const ACTION_WORKFLOW_IDS: Record<ActionVariant, string> = {
 	oursBatch: 'benchActOursBatch',
 	http: 'benchActHttp',
 	httpBatch: 'benchActHttpBatch',
+	oursTls: 'benchActOursTls',
+	httpTls: 'benchActHttpTls',
 };
 
-export function actionWorkflows(sandboxUrl: string): BenchWorkflow[] {
-	return (Object.keys(ACTION_WORKFLOW_IDS) as ActionVariant[]).map((variant) => {
-		const path = `bench-action-${variant.toLowerCase()}`;
-		return workflow(ACTION_WORKFLOW_IDS[variant], `Bench: action ${variant}`, path, [
-			webhookNode(path),
-			{
-				name: MAKE_ITEMS_NODE,
-				type: 'n8n-nodes-base.code',
-				typeVersion: CODE_VERSION,
-				parameters: { mode: 'runOnceForAllItems', language: 'javaScript', jsCode: MAKE_ITEMS_JS },
-			},
-			sendContractNode(variant, sandboxUrl),
-		]);
-	});
+/** The action workflows; those over HTTPS only when the sandbox serves it (`tlsUrl`). */
+export function actionWorkflows(sandbox: { url: string; tlsUrl?: string }): BenchWorkflow[] {
+	return (Object.keys(ACTION_WORKFLOW_IDS) as ActionVariant[])
+		.filter((variant) => !ACTION_VARIANTS[variant].tls || sandbox.tlsUrl)
+		.map((variant) => {
+			const path = `bench-action-${variant.toLowerCase()}`;
+			const baseUrl = ACTION_VARIANTS[variant].tls ? sandbox.tlsUrl! : sandbox.url;
+			return workflow(ACTION_WORKFLOW_IDS[variant], `Bench: action ${variant}`, path, [
+				webhookNode(path),
+				{
+					name: MAKE_ITEMS_NODE,
+					type: 'n8n-nodes-base.code',
+					typeVersion: CODE_VERSION,
+					parameters: { mode: 'runOnceForAllItems', language: 'javaScript', jsCode: MAKE_ITEMS_JS },
+				},
+				sendContractNode(variant, baseUrl),
+			]);
+		});
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // 2. Trigger ingest: our trigger (parse only) / Webhook + Code parsing the same / bare Webhook
 // ---------------------------------------------------------------------------------------------------------
 
-export type TriggerVariant = 'ours' | 'webhookCode' | 'bareWebhook';
+/**
+ * ours: the Lofirmo Trigger as new nodes get it (1.1), parse only; oursV1: the same at typeVersion 1 (workflows made
+ * before 1.1); oursAuth: 1.1 with Basic auth on; webhookCode: Webhook + Code doing the same parsing; bareWebhook:
+ * the Webhook node alone; webhookAuth: the Webhook node alone with Basic auth on.
+ */
+export type TriggerVariant =
+	'ours' | 'oursV1' | 'oursAuth' | 'webhookCode' | 'bareWebhook' | 'webhookAuth';
 
 export const TRIGGER_WORKFLOW_IDS: Record<TriggerVariant, string> = {
 	ours: 'benchTrigOurs',
+	oursV1: 'benchTrigOursV1',
+	oursAuth: 'benchTrigOursAuth',
 	webhookCode: 'benchTrigWebhookCode',
 	bareWebhook: 'benchTrigBare',
+	webhookAuth: 'benchTrigBareAuth',
 };
+
+/** The variants whose requests carry the sandbox account's Basic auth header. */
+export const TRIGGER_AUTH_VARIANTS: ReadonlySet<TriggerVariant> = new Set([
+	'oursAuth',
+	'webhookAuth',
+]);
 
 export const TRIGGER_NODE = {
 	ours: 'Lofirmo Trigger',
+	oursV1: 'Lofirmo Trigger',
+	oursAuth: 'Lofirmo Trigger',
 	webhookCode: 'Parse report',
 	bareWebhook: 'Webhook',
-} as const;
+	webhookAuth: 'Webhook',
+} as const satisfies Record<TriggerVariant, string>;
 
-export function triggerWorkflows(): BenchWorkflow[] {
+function lofirmoTrigger(id: string, name: string, typeVersion: number, basicAuth: boolean) {
 	const webhookId = randomUUID();
-	const ours = workflow(
-		TRIGGER_WORKFLOW_IDS.ours,
-		'Bench: Lofirmo Trigger',
-		`${webhookId}/lofirmo`,
-		[
-			{
-				name: TRIGGER_NODE.ours,
-				type: 'n8n-nodes-lofirmo.lofirmoTrigger',
-				typeVersion: 1,
-				webhookId,
-				parameters: {
-					authentication: 'none',
-					events: ['contractStatusChanged', 'identityVerificationStatusChanged'],
-					statusCodes: [],
-					otherStatusCodes: '',
-					downloadPdf: false,
-				},
+	return workflow(id, name, `${webhookId}/lofirmo`, [
+		{
+			name: TRIGGER_NODE.ours,
+			type: 'n8n-nodes-lofirmo.lofirmoTrigger',
+			typeVersion,
+			webhookId,
+			parameters: {
+				authentication: basicAuth ? 'basicAuth' : 'none',
+				events: ['contractStatusChanged', 'identityVerificationStatusChanged'],
+				statusCodes: [],
+				otherStatusCodes: '',
+				downloadPdf: false,
 			},
-		],
-	);
-	const codePath = 'bench-trigger-webhook-code';
-	const webhookCode = workflow(
-		TRIGGER_WORKFLOW_IDS.webhookCode,
-		'Bench: Webhook + Code parsing',
-		codePath,
-		[
-			webhookNode(codePath),
-			{
-				name: TRIGGER_NODE.webhookCode,
-				type: 'n8n-nodes-base.code',
-				typeVersion: CODE_VERSION,
-				parameters: {
-					mode: 'runOnceForAllItems',
-					language: 'javaScript',
-					jsCode: codeNodeSource(),
-				},
-			},
-		],
-	);
-	const barePath = 'bench-trigger-bare';
-	const bare = workflow(TRIGGER_WORKFLOW_IDS.bareWebhook, 'Bench: bare Webhook', barePath, [
-		webhookNode(barePath),
+			...(basicAuth ? { credentials: { lofirmoWebhookApi: CREDENTIALS.triggerAuth } } : {}),
+		},
 	]);
-	return [ours, webhookCode, bare];
+}
+
+/** The trigger workflows of `variants` (default all). */
+export function triggerWorkflows(
+	variants: readonly TriggerVariant[] = Object.keys(TRIGGER_WORKFLOW_IDS) as TriggerVariant[],
+): BenchWorkflow[] {
+	const ids = TRIGGER_WORKFLOW_IDS;
+	const build: Record<TriggerVariant, () => BenchWorkflow> = {
+		ours: () => lofirmoTrigger(ids.ours, 'Bench: Lofirmo Trigger', 1.1, false),
+		oursV1: () => lofirmoTrigger(ids.oursV1, 'Bench: Lofirmo Trigger v1', 1, false),
+		oursAuth: () => lofirmoTrigger(ids.oursAuth, 'Bench: Lofirmo Trigger, Basic auth', 1.1, true),
+		webhookCode: () => {
+			const path = 'bench-trigger-webhook-code';
+			return workflow(ids.webhookCode, 'Bench: Webhook + Code parsing', path, [
+				webhookNode(path),
+				{
+					name: TRIGGER_NODE.webhookCode,
+					type: 'n8n-nodes-base.code',
+					typeVersion: CODE_VERSION,
+					parameters: {
+						mode: 'runOnceForAllItems',
+						language: 'javaScript',
+						jsCode: codeNodeSource(),
+					},
+				},
+			]);
+		},
+		bareWebhook: () =>
+			workflow(ids.bareWebhook, 'Bench: bare Webhook', 'bench-trigger-bare', [
+				webhookNode('bench-trigger-bare'),
+			]),
+		webhookAuth: () =>
+			workflow(ids.webhookAuth, 'Bench: Webhook, Basic auth', 'bench-trigger-bare-auth', [
+				webhookNode('bench-trigger-bare-auth', true),
+			]),
+	};
+	return variants.map((variant) => build[variant]());
 }
 
 // ---------------------------------------------------------------------------------------------------------

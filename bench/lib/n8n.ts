@@ -33,6 +33,8 @@ export async function startBenchN8n(opts: {
 	name: string;
 	port: number;
 	sandboxUrl: string;
+	/** the sandbox over HTTPS, for the credential of the action rows over HTTPS */
+	sandboxTlsUrl?: string;
 	workflows: BenchWorkflow[];
 	env?: Record<string, string>;
 }): Promise<BenchN8n> {
@@ -61,6 +63,7 @@ export async function provisionBenchN8n(
 	handle: N8nHandle,
 	opts: {
 		sandboxUrl: string;
+		sandboxTlsUrl?: string;
 		workflows: BenchWorkflow[];
 		webhookBaseUrl?: string;
 		stop: () => Promise<void>;
@@ -70,20 +73,23 @@ export async function provisionBenchN8n(
 	try {
 		await setupOwner(handle);
 		await createApiKey(handle);
+		const lofirmo = (baseUrl: string) => ({
+			type: 'lofirmoApi',
+			data: { apiUser: SANDBOX_USER, apiToken: SANDBOX_TOKEN, baseUrl, pathOverrides: '{}' },
+		});
 		await importCredentials(handle, [
-			{
-				...CREDENTIALS.lofirmo,
-				type: 'lofirmoApi',
-				data: {
-					apiUser: SANDBOX_USER,
-					apiToken: SANDBOX_TOKEN,
-					baseUrl: opts.sandboxUrl,
-					pathOverrides: '{}',
-				},
-			},
+			{ ...CREDENTIALS.lofirmo, ...lofirmo(opts.sandboxUrl) },
+			...(opts.sandboxTlsUrl
+				? [{ ...CREDENTIALS.lofirmoTls, ...lofirmo(opts.sandboxTlsUrl) }]
+				: []),
 			{
 				...CREDENTIALS.basicAuth,
 				type: 'httpBasicAuth',
+				data: { user: SANDBOX_USER, password: SANDBOX_TOKEN },
+			},
+			{
+				...CREDENTIALS.triggerAuth,
+				type: 'lofirmoWebhookApi',
 				data: { user: SANDBOX_USER, password: SANDBOX_TOKEN },
 			},
 		]);

@@ -24,6 +24,8 @@ export interface SandboxRequest {
 
 export interface SandboxProcess {
 	url: string;
+	/** the same sandbox over HTTPS, when started with `tls` */
+	tlsUrl?: string;
 	port: number;
 	pid: number;
 	options: Record<string, unknown>;
@@ -38,15 +40,18 @@ export interface SandboxProcess {
 	stop(): Promise<void>;
 }
 
+/** `tls`: serve the same API over HTTPS too, on that port, with that PEM key and certificate. */
 export async function startSandboxProcess(
 	port: number,
 	options: Record<string, unknown>,
+	tls?: { port: number; key: string; cert: string },
 ): Promise<SandboxProcess> {
 	const script = path.join(__dirname, '..', 'sandbox-child.js');
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
 		BENCH_SANDBOX_PORT: String(port),
 		BENCH_SANDBOX_OPTIONS: JSON.stringify(options),
+		...(tls ? { BENCH_SANDBOX_TLS: JSON.stringify(tls) } : {}),
 	};
 	delete env.NODE_OPTIONS;
 	const child: ChildProcess = spawn(process.execPath, [script], {
@@ -54,17 +59,17 @@ export async function startSandboxProcess(
 		stdio: ['pipe', 'pipe', 'pipe'],
 	});
 	let output = '';
-	const url = await new Promise<string>((resolve, reject) => {
+	const [url, tlsUrl] = await new Promise<[string, string | undefined]>((resolve, reject) => {
 		const timer = setTimeout(
 			() => reject(new Error(`the sandbox did not start within 15 s:\n${output}`)),
 			15_000,
 		);
 		const onData = (chunk: Buffer) => {
 			output += chunk.toString('utf8');
-			const match = /READY (\S+)/.exec(output);
+			const match = /READY (\S+)(?: (\S+))?\n/.exec(output);
 			if (match) {
 				clearTimeout(timer);
-				resolve(match[1]);
+				resolve([match[1], match[2]]);
 			}
 		};
 		child.stdout!.on('data', onData);
@@ -88,6 +93,7 @@ export async function startSandboxProcess(
 	let stopped: Promise<void> | undefined;
 	return {
 		url,
+		tlsUrl,
 		port,
 		pid: child.pid!,
 		options,

@@ -2,8 +2,9 @@
  * 1. Action throughput: N items → Contract: Send, one POST /EnviarContrato per item, in real n8n executions.
  *
  * Variants (all in the same n8n, same sandbox, run alternately): our node default / with batching 10; n8n's HTTP
- * Request node default / with batching 10 (interval 0); and the floor: Node's own http client with a keep-alive
- * Agent in the bench process, sequential and at concurrency 10. The time of an n8n variant is the node's own
+ * Request node default / with batching 10 (interval 0); both nodes default over HTTPS when the sandbox serves it
+ * (n8n opens a new connection, so a TLS handshake, for every request: what calls to the real Lofirmo cost); and the
+ * floor: Node's own http client with a keep-alive Agent in the bench process, sequential and at concurrency 10. The time of an n8n variant is the node's own
  * `executionTime` from the execution data (the Webhook and the Code node that makes the items are not in it);
  * the whole execution's wall time (n8n's startedAt → stoppedAt) is reported beside it.
  * A run counts only if the sandbox logged exactly N successful sends (it is reset before each run) and the
@@ -24,7 +25,13 @@ import { cpuPerThousand, withCpu, type CpuTarget } from '../lib/cpu';
 import type { ScenarioOutcome, TableRow } from '../lib/report';
 import type { SandboxProcess, SandboxRequest } from '../lib/sandbox';
 import { ms, msRange, num, ratio, round, summarize, times, type Summary } from '../lib/stats';
-import { ACTION_WORKFLOW_IDS, BATCHING, MEASURED_NODE, type ActionVariant } from '../workflows';
+import {
+	ACTION_VARIANTS,
+	ACTION_WORKFLOW_IDS,
+	BATCHING,
+	MEASURED_NODE,
+	type ActionVariant,
+} from '../workflows';
 
 export interface ActionOptions {
 	items: number;
@@ -74,6 +81,8 @@ const LABELS: Record<Variant, string> = {
 	oursBatch: 'Lofirmo, batching 10 (0 ms)',
 	http: 'HTTP Request, default',
 	httpBatch: 'HTTP Request, batching 10 (0 ms)',
+	oursTls: 'Lofirmo, default, over HTTPS',
+	httpTls: 'HTTP Request, default, over HTTPS',
 	floorSequential: 'floor: http keep-alive, sequential',
 	floorConcurrent: 'floor: http keep-alive, 10 at once',
 };
@@ -88,6 +97,7 @@ export async function runActionScenario(
 		'oursBatch',
 		'http',
 		'httpBatch',
+		...(sandbox.tlsUrl ? (['oursTls', 'httpTls'] as const) : []),
 		'floorSequential',
 		'floorConcurrent',
 	];
@@ -139,6 +149,8 @@ export async function runActionScenario(
 		oursBatch: { httpRequest: 'httpBatch', floor: 'floorConcurrent' },
 		http: { httpRequest: null, floor: 'floorConcurrent' },
 		httpBatch: { httpRequest: null, floor: 'floorConcurrent' },
+		oursTls: { httpRequest: 'httpTls', floor: 'floorSequential' },
+		httpTls: { httpRequest: null, floor: 'floorSequential' },
 	};
 
 	const rows: TableRow[] = [];
@@ -152,6 +164,9 @@ export async function runActionScenario(
 		const ref = isFloor ? undefined : references[variant as ActionVariant];
 		const vsHttp = ref?.httpRequest ? ratio(median(variant), median(ref.httpRequest)) : null;
 		const vsFloor = ref ? ratio(median(variant), median(ref.floor)) : null;
+		// an HTTPS variant against the same node over plain HTTP: what the handshake per request adds
+		const plain = isFloor ? undefined : plainHttpOf(variant as ActionVariant);
+		const vsPlain = plain ? ratio(median(variant), median(plain)) : null;
 		variantJson[variant] = {
 			label: LABELS[variant],
 			timeMs: time,
@@ -169,6 +184,7 @@ export async function runActionScenario(
 						vsFloor: { reference: ref.floor, value: vsFloor === null ? null : round(vsFloor, 3) },
 						vsFloorSequential: roundOrNull(ratio(median(variant), median('floorSequential'))),
 						vsFloorConcurrent: roundOrNull(ratio(median(variant), median('floorConcurrent'))),
+						vsSameNodeOverHttp: plain ? { reference: plain, value: roundOrNull(vsPlain) } : null,
 					}
 				: null,
 			sampleRequestParams: sampleBodies.get(variant) ?? null,
@@ -189,6 +205,7 @@ export async function runActionScenario(
 			ratio: isFloor ? '(reference)' : ratioText,
 			notes: [
 				isFloor ? '' : `exec ${ms(execution?.median)} · e2e ${ms(endToEnd?.median)}`,
+				plain ? `${times(vsPlain)} the same over HTTP` : '',
 				`${validCount}/${all.length} valid`,
 			]
 				.filter(Boolean)
@@ -287,6 +304,12 @@ export function actionStats(runs: ActionRun[]): ActionStats {
 		endToEnd: summarize(valid.map((r) => r.endToEndMs ?? NaN)),
 		cpuMsPer1000: cpuPerThousand(valid.map((r) => ({ cpuMs: r.cpuMs, events: r.successfulCalls }))),
 	};
+}
+
+/** The same node with default settings over plain HTTP, for a variant over HTTPS. */
+function plainHttpOf(variant: ActionVariant): ActionVariant | undefined {
+	const { node, tls } = ACTION_VARIANTS[variant];
+	return tls ? node : undefined;
 }
 
 function roundOrNull(value: number | null): number | null {

@@ -15,12 +15,7 @@ import { startBenchQueue, type BenchQueue } from '../lib/queue';
 import type { ScenarioOutcome } from '../lib/report';
 import type { SandboxProcess } from '../lib/sandbox';
 import { ms } from '../lib/stats';
-import {
-	actionWorkflows,
-	triggerWorkflows,
-	ACTION_WORKFLOW_IDS,
-	TRIGGER_WORKFLOW_IDS,
-} from '../workflows';
+import { actionWorkflows, triggerWorkflows, ACTION_WORKFLOW_IDS } from '../workflows';
 import { actionN8nRun, describeActionRun } from './action';
 import { queueOutcome, type QueueBaselines, type StackResult } from './queue-report';
 import { describeIngestRun, ingestRun } from './trigger';
@@ -68,8 +63,8 @@ async function runOnStack(
 		workers,
 		sandboxUrl: sandbox.url,
 		workflows: [
-			...triggerWorkflows().filter((w) => w.id === TRIGGER_WORKFLOW_IDS.ours),
-			...actionWorkflows(sandbox.url).filter((w) => w.id === ACTION_WORKFLOW_IDS.ours),
+			...triggerWorkflows(['ours']),
+			...actionWorkflows({ url: sandbox.url }).filter((w) => w.id === ACTION_WORKFLOW_IDS.ours),
 		],
 	});
 	opts.onStack(queue);

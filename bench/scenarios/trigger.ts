@@ -1,9 +1,12 @@
 /**
  * 2. Trigger ingest: N contract status reports POSTed at concurrency C (keep-alive client in the bench process)
- * into three active workflows of the same n8n, run alternately with the same N:
- *   ours         Lofirmo Trigger (Basic auth off, certificate download off: parse only)
+ * into active workflows of the same n8n, run alternately with the same N (which of them: `variants`):
+ *   ours         Lofirmo Trigger 1.1 (Basic auth off, certificate download off: parse only)
+ *   oursV1       the same at typeVersion 1 (workflows made before 1.1)
+ *   oursAuth     ours with Basic auth on (the requests carry the right header)
  *   webhookCode  Webhook node + Code node parsing the report into the same item (bench/code-node-parse.ts)
  *   bareWebhook  Webhook node alone: n8n's own per-execution cost, the ceiling for any trigger
+ *   webhookAuth  Webhook node alone with Basic auth on: the ceiling for a trigger that checks a password
  * events/s = executions recorded ÷ (first request sent → last execution's stoppedAt); latency is the HTTP round
  * trip of each report (n8n answers once the execution is created); lost = sent − executions recorded.
  * Before the runs, one contract and one identity report go to ours and to webhookCode, and their items are
@@ -11,7 +14,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 
-import { KeepAliveClient, runPool } from '../lib/http';
+import { basicAuth, KeepAliveClient, runPool } from '../lib/http';
 import {
 	executionWithData,
 	lastExecutionId,
@@ -22,14 +25,22 @@ import {
 import { cpuPerThousand, withCpu, type CpuTarget } from '../lib/cpu';
 import type { ScenarioOutcome, TableRow } from '../lib/report';
 import { ms, num, percentile, ratio, round, summarize, times, type Summary } from '../lib/stats';
-import { TRIGGER_NODE, TRIGGER_WORKFLOW_IDS, type TriggerVariant } from '../workflows';
+import { SANDBOX_TOKEN, SANDBOX_USER } from '../lib/sandbox';
+import {
+	TRIGGER_AUTH_VARIANTS,
+	TRIGGER_NODE,
+	TRIGGER_WORKFLOW_IDS,
+	type TriggerVariant,
+} from '../workflows';
 
 export interface TriggerOptions {
 	reports: number;
 	concurrency: number;
 	reps: number;
 	warmupReports: number;
-	/** which expression engine the n8n runs with, shown in the section title */
+	/** which workflows to load, in the order of the table */
+	variants: TriggerVariant[];
+	/** how the n8n is set up (its expression engine settings), shown in the section title */
 	engine: string;
 	/** the processes whose CPU each run meters (default none) */
 	cpuTargets?: CpuTarget[];
@@ -64,10 +75,31 @@ export interface IngestRun {
 }
 
 const LABELS: Record<TriggerVariant, string> = {
-	ours: 'Lofirmo Trigger (parse only)',
+	ours: 'Lofirmo Trigger 1.1 (parse only)',
+	oursV1: 'Lofirmo Trigger 1 (parse only)',
+	oursAuth: 'Lofirmo Trigger 1.1, Basic auth',
 	webhookCode: 'Webhook + Code (same parsing)',
 	bareWebhook: 'bare Webhook',
+	webhookAuth: 'Webhook, Basic auth',
 };
+
+/** What each variant is compared with (when that one runs too), and the name the ratio goes by. */
+const REFERENCES: Record<TriggerVariant, TriggerVariant[]> = {
+	ours: ['webhookCode', 'bareWebhook'],
+	oursV1: ['bareWebhook'],
+	oursAuth: ['webhookAuth', 'bareWebhook'],
+	webhookCode: ['bareWebhook'],
+	bareWebhook: [],
+	webhookAuth: ['bareWebhook'],
+};
+const REFERENCE_NAMES: Partial<Record<TriggerVariant, string>> = {
+	webhookCode: 'Webhook+Code',
+	bareWebhook: 'bare',
+	webhookAuth: 'Webhook+auth',
+};
+
+/** The Authorization header the Basic auth variants send (the credentials the bench gives both nodes). */
+const AUTHORIZATION = basicAuth(SANDBOX_USER, SANDBOX_TOKEN);
 
 /** A contract report as Lofirmo sends it (every value a string). */
 export function contractReport(i: number): Record<string, string> {
@@ -107,17 +139,22 @@ export async function runTriggerScenario(
 	n8n: BenchN8n,
 	opts: TriggerOptions,
 ): Promise<ScenarioOutcome & { baseline: TriggerBaseline }> {
-	const variants: TriggerVariant[] = ['ours', 'webhookCode', 'bareWebhook'];
+	const { variants } = opts;
 	const warnings: string[] = [];
 
-	const equivalence = await compareParsing(n8n);
-	if (!equivalence.equal)
+	// the Code node must do the trigger's work: checked wherever both run
+	const equivalence =
+		variants.includes('ours') && variants.includes('webhookCode')
+			? await compareParsing(n8n)
+			: undefined;
+	if (equivalence && !equivalence.equal)
 		warnings.push(
 			`trigger: the Code node's items differ from the Lofirmo Trigger's: ${equivalence.detail}`,
 		);
-	opts.log(
-		`  trigger: Code node output ${equivalence.equal ? 'matches' : 'DIFFERS FROM'} the Lofirmo Trigger's (contract + identity report)`,
-	);
+	if (equivalence)
+		opts.log(
+			`  trigger: Code node output ${equivalence.equal ? 'matches' : 'DIFFERS FROM'} the Lofirmo Trigger's (contract + identity report)`,
+		);
 
 	const runs = new Map<TriggerVariant, IngestRun[]>(variants.map((v) => [v, []]));
 	for (let rep = 0; rep <= opts.reps; rep++) {
@@ -165,10 +202,11 @@ export async function runTriggerScenario(
 	const variantJson: Record<string, unknown> = {};
 	for (const variant of variants) {
 		const s = summaries.get(variant)!;
-		const vsBare =
-			variant === 'bareWebhook' ? null : ratio(eventsMedian(variant), eventsMedian('bareWebhook'));
-		const vsCode =
-			variant === 'ours' ? ratio(eventsMedian('ours'), eventsMedian('webhookCode')) : null;
+		const references = REFERENCES[variant].filter((reference) => variants.includes(reference));
+		const ratios = references.map((reference) => ({
+			reference,
+			value: ratio(eventsMedian(variant), eventsMedian(reference)),
+		}));
 		variantJson[variant] = {
 			label: LABELS[variant],
 			workflowId: TRIGGER_WORKFLOW_IDS[variant],
@@ -178,10 +216,12 @@ export async function runTriggerScenario(
 			executionsLost: s.lost,
 			sent: s.sent,
 			cpuMsPer1000Reports: s.cpuMsPer1000,
-			ratios: {
-				vsBareWebhook: vsBare === null ? null : round(vsBare, 3),
-				vsWebhookCode: vsCode === null ? null : round(vsCode, 3),
-			},
+			ratios: Object.fromEntries(
+				ratios.map(({ reference, value }) => [
+					`vs_${reference}`,
+					value === null ? null : round(value, 3),
+				]),
+			),
 			runs: runs.get(variant),
 		};
 		rows.push({
@@ -189,12 +229,11 @@ export async function runTriggerScenario(
 			variant: LABELS[variant],
 			median: s.events ? `${num(s.events.median)} events/s` : 'n/a',
 			spread: s.events ? `${num(s.events.min)}–${num(s.events.max)}` : 'n/a',
-			ratio:
-				variant === 'bareWebhook'
-					? '(reference)'
-					: [vsCode !== null ? `${times(vsCode)} Webhook+Code` : '', `${times(vsBare)} bare`]
-							.filter(Boolean)
-							.join(', '),
+			ratio: ratios.length
+				? ratios
+						.map(({ reference, value }) => `${times(value)} ${REFERENCE_NAMES[reference]}`)
+						.join(', ')
+				: '(reference)',
 			notes: `p50 ${ms(s.p50?.median)}, p99 ${ms(s.p99?.median)} · lost ${s.lost}/${s.sent}`,
 		});
 	}
@@ -211,15 +250,15 @@ export async function runTriggerScenario(
 			eventsDefinition:
 				'executions recorded ÷ (first report sent → stoppedAt of the last execution), in events per second; latency: HTTP round trip of each report from the bench process (n8n answers once the execution is created, responseMode onReceived); lost: sent − executions recorded (waited for until none arrived for 10 s); an execution counts once it has finished (stoppedAt set). cpuMsPer1000Reports: CPU ms of each metered process (n8n with its task runner) from the first report sent until the last execution was listed finished, × 1,000 ÷ executions, over the valid measured runs',
 			ratioDefinition:
-				'events/s of the variant ÷ events/s of the reference (higher is better; 1.00 = as fast)',
+				'events/s of the variant ÷ events/s of the reference (higher is better; 1.00 = as fast); ratios.vs_<variant> names the reference',
 			codeNodeEquivalence: equivalence,
 			variants: variantJson,
 		},
 		rows,
 		warnings,
 		baseline: {
-			eventsPerSecond: summaries.get('ours')!.events,
-			cpuMsPer1000: summaries.get('ours')!.cpuMsPer1000,
+			eventsPerSecond: summaries.get('ours')?.events ?? null,
+			cpuMsPer1000: summaries.get('ours')?.cpuMsPer1000 ?? null,
 		},
 	};
 }
@@ -263,7 +302,10 @@ export async function ingestRun(
 				try {
 					const answer = await client.request(url, {
 						method: 'POST',
-						headers: { 'content-type': 'application/json' },
+						headers: {
+							'content-type': 'application/json',
+							...(TRIGGER_AUTH_VARIANTS.has(variant) ? { authorization: AUTHORIZATION } : {}),
+						},
 						body: bodies[i],
 						timeoutMs: 30_000,
 					});

@@ -65,6 +65,8 @@ export interface N8nHandle {
 	install: N8nInstall;
 	/** ms from spawn to "Editor is now accessible" */
 	startupMs: number;
+	/** when the process was spawned (epoch ms): where a `--cpu-prof` profile's clock starts, give or take its boot */
+	spawnedAt: number;
 	/** set by setupOwner */
 	owner?: OwnerSession;
 	/** set by createApiKey */
@@ -288,6 +290,7 @@ export async function startN8n(opts: StartOptions): Promise<N8nHandle> {
 		env,
 		install,
 		startupMs,
+		spawnedAt: t0,
 		logs: output.logs,
 		get exited() {
 			return child.exitCode !== null || child.signalCode !== null;
