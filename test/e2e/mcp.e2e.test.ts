@@ -13,7 +13,7 @@
  *   chat-completions-stub.ts) that calls our tool, then answers with what the tool returned.
  *
  *   npm run build && npx jest -c test/e2e/jest.config.js test/e2e/mcp.e2e.test.ts
- *   (LOFIRMO_E2E_N8N=1 or =all adds the n8n 1.x row, as for the samples)
+ *   (both n8n lines when installed; LOFIRMO_E2E_N8N=2 or =1 picks one, as for the samples)
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
