@@ -3,7 +3,8 @@
  *
  * The sandbox (a local Lofirmo) on 127.0.0.1:4010, the pinned real n8n on 127.0.0.1:5678 with this package loaded
  * as a user installs it, the owner account, Lofirmo credentials pointing at the sandbox, and the sample workflows
- * imported and active, with the sandbox sending its status reports to the Lofirmo Trigger. Ctrl-C stops both.
+ * imported and active (sample 4 is an MCP server whose URL is printed), with the sandbox sending its status reports
+ * to the Lofirmo Trigger. Ctrl-C stops both.
  * Data lives in .n8n-cache/runs/dev and is reused by the next run (n8n itself was installed by the npm script).
  *
  * `npm run dev -- --queue [--workers=1|2]`: the same samples on n8n in queue mode, as teams run it at scale:
@@ -156,6 +157,11 @@ Try it:
        curl -s -X POST ${samples.newCustomerWebhookUrl} -H 'content-type: application/json' \\
          -d '{"name":"Luis Pérez","mobile":"34600000002"}'
        curl -s -X POST ${sandboxUrl}/_sandbox/identity/<verificationId>/complete
+  4. An AI assistant uses Lofirmo through MCP: the "MCP server of Lofirmo tools" workflow serves Send_contract,
+     Get_contract_status, Download_contract_PDF, Send_identity_check and Get_credits.
+       MCP URL  ${samples.mcpServerUrl}   (streamable HTTP)
+       Header   Authorization: Bearer ${samples.mcpToken}
+     Client configuration: README, "Use with AI agents". The two Send tools spend credits and message people.
   Executions show up in the editor under each workflow's Executions tab.
 
 Ctrl-C stops ${QUEUE ? 'every process' : 'n8n and the sandbox'}.`);

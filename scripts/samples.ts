@@ -11,6 +11,9 @@
  *      called by sample 2 with the 5100 report: Remove Duplicates (one contract per verification, as Lofirmo may
  *      re-send a report) → IF likeness ≥ 80 and liveness passed → Lofirmo: Contract → Send to the person on the
  *      ID card (`result.DNI.Nombre`, `result.DNI.DNI`, `mobile`).
+ *   4. "MCP server of Lofirmo tools": MCP Server Trigger (Bearer auth) serving Lofirmo tools to an outside AI
+ *      assistant: Send_contract, Get_contract_status, Download_contract_PDF, Send_identity_check, Get_credits,
+ *      their inputs filled by the model with `$fromAI`.
  * On n8n 2.x a workflow that calls another can only be published once the callee is: sample 3 before sample 2.
  */
 import axios from 'axios';
@@ -32,6 +35,7 @@ import {
 export const SAMPLE_CREDENTIALS = {
 	api: { id: 'lofirmoSandboxApi', name: 'Lofirmo (sandbox)' },
 	webhook: { id: 'lofirmoSandboxHook', name: 'Lofirmo reports (sandbox)' },
+	mcp: { id: 'lofirmoSampleMcpToken', name: 'Lofirmo MCP server token (sample)' },
 } as const;
 
 /** The sandbox's default account (sandbox/README.md). */
@@ -43,16 +47,26 @@ export const SAMPLE_WEBHOOK_AUTH = {
 	password: 'Sandbox-Reports-Passw0rd',
 } as const;
 
+/**
+ * The Bearer token MCP clients must send to the sample MCP server (sample 4): anyone who reaches that URL can send
+ * contracts, so it is never left open. Put your own long random token into the credential before exposing n8n.
+ */
+export const SAMPLE_MCP_TOKEN = 'lofirmo-sample-mcp-token-change-me';
+
 /** The environment variable the sample "signed → storage" reads the PDF folder from (`$env.LOFIRMO_SIGNED_DIR`). */
 export const SIGNED_DIR_ENV = 'LOFIRMO_SIGNED_DIR';
 
 export const WORKFLOWS_DIR = path.join(REPO_ROOT, 'workflows');
+
+/** n8n's MCP Server Trigger, which serves the tools connected to it to MCP clients (sample 4). */
+export const MCP_TRIGGER = '@n8n/n8n-nodes-langchain.mcpTrigger';
 
 /** The fixed ids of the sample workflows (as in their JSON files). */
 export const SAMPLE_WORKFLOW_IDS = {
 	crmDealWon: 'lofirmoSampleCrmDeal',
 	signedToStorage: 'lofirmoSampleSigned',
 	identityCheckFirst: 'lofirmoSampleIdentity',
+	mcpServer: 'lofirmoSampleMcp',
 } as const;
 
 export interface SampleSetup {
@@ -62,10 +76,14 @@ export interface SampleSetup {
 	newCustomerWebhookUrl: string;
 	/** sample 2: the Lofirmo Trigger's production URL, where Lofirmo (the sandbox) sends its reports */
 	reportsWebhookUrl: string;
+	/** sample 4: the MCP Server Trigger's URL (streamable HTTP), where an MCP client finds the Lofirmo tools */
+	mcpServerUrl: string;
 	/** where sample 2 writes the PDFs (absolute) */
 	signedDir: string;
 	/** what the reports must carry as HTTP Basic auth */
 	webhookAuth: { user: string; password: string };
+	/** what MCP clients must send to sample 4: `Authorization: Bearer <mcpToken>` */
+	mcpToken: string;
 }
 
 interface WorkflowNode {
@@ -127,7 +145,10 @@ function findNode(workflows: WorkflowJson[], workflowId: string, type: string): 
 /** Production URLs of the samples' webhooks, as n8n registers them (base: `http://127.0.0.1:<port>`). */
 export function sampleWebhookUrls(
 	baseUrl: string,
-): Pick<SampleSetup, 'crmWebhookUrl' | 'newCustomerWebhookUrl' | 'reportsWebhookUrl'> {
+): Pick<
+	SampleSetup,
+	'crmWebhookUrl' | 'newCustomerWebhookUrl' | 'reportsWebhookUrl' | 'mcpServerUrl'
+> {
 	const workflows = sampleWorkflows() as WorkflowJson[];
 	const base = baseUrl.replace(/\/+$/, '');
 	// n8n's Webhook node: /webhook/<path>; a node with a fixed path in its description: /webhook/<webhookId>/<path>
@@ -140,10 +161,13 @@ export function sampleWebhookUrls(
 	);
 	if (!trigger.webhookId)
 		throw new Error('the Lofirmo Trigger of the signed → storage sample has no fixed webhookId');
+	const mcpServer = findNode(workflows, SAMPLE_WORKFLOW_IDS.mcpServer, MCP_TRIGGER);
 	return {
 		crmWebhookUrl: `${base}/webhook/${webhookPath(SAMPLE_WORKFLOW_IDS.crmDealWon)}`,
 		newCustomerWebhookUrl: `${base}/webhook/${webhookPath(SAMPLE_WORKFLOW_IDS.identityCheckFirst)}`,
 		reportsWebhookUrl: `${base}/webhook/${trigger.webhookId}/lofirmo`,
+		// the MCP Server Trigger (typeVersion 2, streamable HTTP) answers at /mcp/<path>
+		mcpServerUrl: `${base}/mcp/${String(mcpServer.parameters?.path)}`,
 	};
 }
 
@@ -191,6 +215,8 @@ function webhookUrlOf(
 			return urls.newCustomerWebhookUrl;
 		case SAMPLE_WORKFLOW_IDS.signedToStorage:
 			return urls.reportsWebhookUrl;
+		case SAMPLE_WORKFLOW_IDS.mcpServer:
+			return urls.mcpServerUrl;
 		default:
 			return undefined;
 	}
@@ -236,6 +262,7 @@ export async function setupSamples(
 			type: 'lofirmoWebhookApi',
 			data: { user: SAMPLE_WEBHOOK_AUTH.user, password: SAMPLE_WEBHOOK_AUTH.password },
 		},
+		{ ...SAMPLE_CREDENTIALS.mcp, type: 'httpBearerAuth', data: { token: SAMPLE_MCP_TOKEN } },
 	]);
 
 	const workflows = sampleWorkflows() as WorkflowJson[];
@@ -253,7 +280,12 @@ export async function setupSamples(
 	for (const workflow of activationOrder(workflows)) {
 		await activateWorkflow(handle, workflow.id, webhookUrlOf(workflow, urls));
 	}
-	return { ...urls, signedDir, webhookAuth: { ...SAMPLE_WEBHOOK_AUTH } };
+	return {
+		...urls,
+		signedDir,
+		webhookAuth: { ...SAMPLE_WEBHOOK_AUTH },
+		mcpToken: SAMPLE_MCP_TOKEN,
+	};
 }
 
 /** Which of the sample workflows exist already (public API, `workflow:read`). */

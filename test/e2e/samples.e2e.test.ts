@@ -48,14 +48,15 @@ describe('sample workflow files', () => {
 			typeVersion?: number;
 			credentials?: Record<string, { id: string; name: string }>;
 		}>;
-		connections: Record<string, { main: Array<Array<{ node: string }>> }>;
+		connections: Record<string, Record<string, Array<Array<{ node: string }>>>>;
 	}>;
 
-	it('are the three samples, importable as they are (fixed ids, webhook ids, the sample credentials)', () => {
+	it('are the four samples, importable as they are (fixed ids, webhook ids, the sample credentials)', () => {
 		expect(workflows.map((w) => w.id)).toEqual([
 			IDS.crmDealWon,
 			IDS.signedToStorage,
 			IDS.identityCheckFirst,
+			IDS.mcpServer,
 		]);
 		const credentialRefs = Object.values(SAMPLE_CREDENTIALS).map((c) =>
 			JSON.stringify({ id: c.id, name: c.name }),
@@ -68,7 +69,7 @@ describe('sample workflow files', () => {
 			expect(new Set(workflow.nodes.map((n) => n.id)).size).toBe(names.length);
 			for (const node of workflow.nodes) {
 				expect(node.type).not.toBe('n8n-nodes-base.stickyNote');
-				if (/webhook|lofirmoTrigger/i.test(node.type))
+				if (/webhook|lofirmoTrigger|mcpTrigger/i.test(node.type))
 					expect(node.webhookId).toMatch(/^[0-9a-f-]{36}$/);
 				// the samples are what new users start from: the trigger's current version
 				if (node.type === 'n8n-nodes-lofirmo.lofirmoTrigger') expect(node.typeVersion).toBe(1.1);
@@ -77,7 +78,8 @@ describe('sample workflow files', () => {
 			}
 			for (const [from, outputs] of Object.entries(workflow.connections)) {
 				expect(names).toContain(from);
-				for (const target of outputs.main.flat()) expect(names).toContain(target.node);
+				// main, and ai_tool for the MCP server's tools (sample 4)
+				for (const target of Object.values(outputs).flat(2)) expect(names).toContain(target.node);
 			}
 		}
 	});

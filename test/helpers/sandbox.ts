@@ -7,11 +7,13 @@ export const TOKEN = 'sandbox-token';
 
 export type Sandbox = ReturnType<typeof createSandbox> & { url: string };
 
+/** `port`: 0 (default) takes a free one. */
 export async function startSandbox(
 	options: Parameters<typeof createSandbox>[0] = {},
+	port = 0,
 ): Promise<Sandbox> {
 	const sb = createSandbox({ quiet: true, ...options });
-	await sb.start(0);
+	await sb.start(port);
 	return sb as Sandbox;
 }
 

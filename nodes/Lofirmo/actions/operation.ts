@@ -21,6 +21,11 @@ export interface OperationOption {
 /** An operation file, seen through its exports. */
 export interface Operation {
 	readonly option: OperationOption;
+	/**
+	 * What an AI model reads when the node is one of its tools (MCP Server Trigger, AI Agent): what it does, what it
+	 * costs, what must be known first, its limits. The tool's editable Tool Description field starts with it.
+	 */
+	readonly toolDescription: string;
 	/** The Lofirmo function it calls; its `changes` flag decides whether a failed call may be repeated. */
 	readonly apiFunction: LofirmoFunction;
 	/** Its fields, shown when it is picked (defineResource adds that condition). */
@@ -63,9 +68,27 @@ export function defineResource(
 			...operations.flatMap((operation) =>
 				updateDisplayOptions(
 					{ show: { resource: [option.value], operation: [operation.option.value] } },
-					operation.properties,
+					[toolDescriptionField(operation.toolDescription), ...operation.properties],
 				),
 			),
 		],
+	};
+}
+
+/**
+ * The tool's description, shown only on the tool version of the node (`@tool`). n8n adds its own field of this name
+ * to tools that lack one, and its automatic text is only the action ("Send a contract for signature in Lofirmo").
+ * With this field, what the model reads starts from the operation's `toolDescription`, and the user can add to it.
+ */
+function toolDescriptionField(text: string): INodeProperties {
+	return {
+		displayName: 'Tool Description',
+		name: 'toolDescription',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: text,
+		displayOptions: { show: { '@tool': [true] } },
+		description:
+			'What the AI model reads about this tool to decide when and how to call it. It starts with what the operation does, costs and needs; add what is specific to your workflow.',
 	};
 }

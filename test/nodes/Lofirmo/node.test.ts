@@ -1,7 +1,14 @@
 /** The node as n8n sees it: description, codex, routing, paired items and Continue On Fail. */
 import { existsSync, readFileSync } from 'fs';
 import { join, posix } from 'path';
-import { NodeApiError, NodeOperationError, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeHelpers,
+	NodeOperationError,
+	type INode,
+	type INodeProperties,
+	type INodeType,
+} from 'n8n-workflow';
 
 import type { LofirmoProperties } from '../../../nodes/Lofirmo/actions/node.type';
 import { operations as allOperations, resources } from '../../../nodes/Lofirmo/actions/operations';
@@ -130,6 +137,7 @@ describe('description', () => {
 		const notSent = new Set([
 			'resource',
 			'operation',
+			'toolDescription',
 			'signersInput',
 			'binaryPropertyName',
 			'batchSize',
@@ -146,6 +154,70 @@ describe('description', () => {
 				expect.stringMatching(/Sent as `|`Documentos`/),
 			]);
 		}
+	});
+});
+
+describe('as an AI tool', () => {
+	// what n8n does to a usableAsTool node (n8n/dist/tool-generation/ai-tools.js): the same fields, under the name
+	// <name>Tool, which is what `@tool` in displayOptions tests
+	const tool = { description: { ...description, name: `${description.name}Tool` } } as INodeType;
+	const withDefaults = (type: INodeType, parameters: Record<string, string>) =>
+		NodeHelpers.getNodeParameters(
+			type.description.properties,
+			parameters,
+			true,
+			false,
+			{ typeVersion: 1 },
+			type.description,
+		)!;
+	const modelReads = (resource: string, operation: string) => {
+		const toolNode = {
+			name: 'Lofirmo',
+			type: 'n8n-nodes-lofirmo.lofirmoTool',
+			typeVersion: 1,
+			position: [0, 0],
+			// as n8n's Workflow fills in every parameter the workflow left at its default
+			parameters: withDefaults(tool, { resource, operation }),
+		} as INode;
+		return NodeHelpers.getToolDescriptionForNode(toolNode, tool);
+	};
+	const everyOperation = resources.flatMap((r) =>
+		r.operations.map((o) => ({ resource: r.option.value, operation: o })),
+	);
+
+	it.each(
+		everyOperation.map((entry) => [`${entry.resource}.${entry.operation.option.value}`, entry]),
+	)(
+		"%s: the model reads the operation's tool description, which the normal node does not show",
+		(_, { resource, operation }) => {
+			expect(modelReads(resource, operation.option.value)).toBe(operation.toolDescription);
+			const plain = withDefaults(node, { resource, operation: operation.option.value });
+			expect(plain).not.toHaveProperty('toolDescription');
+		},
+	);
+
+	it('says what each call costs, and where a contract or verification id comes from', () => {
+		const sends = ['sendContract', 'sendIdentity'];
+		for (const { operation } of everyOperation) {
+			const text = operation.toolDescription;
+			if (sends.includes(operation.option.value)) {
+				expect(text).toMatch(/spends credits/);
+				expect(text).toMatch(/messages (real people|a real person)/);
+				expect(text).toMatch(/never twice/);
+			} else if (operation.option.value !== 'continueFlow') {
+				expect(text).toMatch(/Free|credits back/);
+			}
+			if (operation.properties.some((p) => p.name === 'contractId')) {
+				expect(text).toContain('contractId and reportId that sending the contract answered');
+			}
+			if (operation.properties.some((p) => p.name === 'verificationId')) {
+				expect(text).toContain('verificationId that sending the identity verification');
+			}
+		}
+		expect(
+			everyOperation.find((e) => e.operation.option.value === 'continueFlow')?.operation
+				.toolDescription,
+		).toContain('2 per contract per day');
 	});
 });
 

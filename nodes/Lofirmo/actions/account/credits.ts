@@ -15,6 +15,9 @@ export const option = {
 	action: 'Get the account credits',
 } as const;
 
+export const toolDescription =
+	'Gets how many credits are left in the Lofirmo account. Free: spends no credits and messages nobody. Sending a contract or an identity verification request spends credits; check here first when unsure there are enough.';
+
 export const apiFunction: LofirmoFunction = {
 	key: 'credits',
 	path: '/GetCreditos',

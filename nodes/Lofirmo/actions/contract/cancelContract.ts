@@ -13,6 +13,9 @@ export const option = {
 	action: 'Cancel a contract',
 } as const;
 
+export const toolDescription =
+	'Cancels a contract that is not finished: its signers can no longer sign and reminders stop. It cannot be undone, and Lofirmo does not say that it gives credits back. Call it only when the user asked to cancel this contract. Needs the contractId and reportId that sending the contract answered.';
+
 export const apiFunction: LofirmoFunction = {
 	key: 'cancelContract',
 	path: '/CancelarContrato',

@@ -16,6 +16,9 @@ export const option = {
 	action: 'Continue the signature flow of a contract',
 } as const;
 
+export const toolDescription =
+	"Pushes a contract's signature flow on now, e.g. sends the signing request again to the next signer who has not signed yet, so it messages that person. Lofirmo allows 2 per contract per day; a third call that day fails. Needs the contractId and reportId that sending the contract answered.";
+
 export const apiFunction: LofirmoFunction = {
 	key: 'continueFlow',
 	path: '/ContinuarFlujo',

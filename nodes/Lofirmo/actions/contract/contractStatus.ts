@@ -17,6 +17,9 @@ export const option = {
 	action: 'Get the status of a contract',
 } as const;
 
+export const toolDescription =
+	'Gets the current status of a contract sent with Lofirmo: the status code (11: sent, waiting for signatures; 1014: signed by everyone and certified), when it was sent and signed, and how many of its signers have signed. Free: spends no credits and messages nobody. Needs the contractId and reportId that sending the contract answered; Lofirmo cannot find a contract by person, name or reference.';
+
 export const apiFunction: LofirmoFunction = {
 	key: 'contractStatus',
 	path: '/EstadoContrato',

@@ -16,6 +16,9 @@ export const option = {
 	action: 'Download a contract PDF',
 } as const;
 
+export const toolDescription =
+	"Downloads a contract's PDF from Lofirmo, the signature certificate or the signers' copy, and checks that it is a complete PDF. Answers with the file name and size; the PDF itself stays in n8n and is not passed to the model. Free. Needs the contractId and reportId that sending the contract answered. Only once every signer has signed and Lofirmo has certified the contract (status 1014); before that it fails and says so.";
+
 export const apiFunction = CONTRACT_PDF;
 
 export const properties: LofirmoProperties = [

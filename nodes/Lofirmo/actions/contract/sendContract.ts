@@ -26,6 +26,9 @@ export const option = {
 	action: 'Send a contract for signature',
 } as const;
 
+export const toolDescription =
+	'Sends a contract for electronic signature with Lofirmo: each signer gets a message (email or SMS) with a signing link. It spends credits of the Lofirmo account (per signer) and messages real people, so call it only when the user asked to send this contract to these people, and never twice for one request: a second call sends a second contract. Each signer needs a full name and an email or a mobile. Answers with contractId and reportId: keep both, every later step about this contract (status, PDF, continue, cancel) needs them.';
+
 export const apiFunction: LofirmoFunction = {
 	key: 'sendContract',
 	path: '/EnviarContrato',

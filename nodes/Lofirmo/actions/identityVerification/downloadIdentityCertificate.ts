@@ -16,6 +16,9 @@ export const option = {
 	action: 'Download an identity verification certificate',
 } as const;
 
+export const toolDescription =
+	'Downloads the PDF certificate of a finished identity verification from Lofirmo and checks that it is a complete PDF. Answers with the file name and size; the PDF itself stays in n8n and is not passed to the model. Free. Needs the verificationId that sending the identity verification request answered. Only once the person has finished the video check (status 5100); before that it fails and says so.';
+
 export const apiFunction = IDENTITY_CERTIFICATE;
 
 export const properties: LofirmoProperties = [

@@ -18,6 +18,9 @@ export const option = {
 	action: 'Send an identity verification request',
 } as const;
 
+export const toolDescription =
+	"Sends a person an SMS with a link to verify their identity by video with their ID card. It spends credits of the Lofirmo account and messages a real person, so call it only when the user asked to verify this person, and never twice for one request. Needs the person's mobile with the country code, e.g. 34600000001. Answers with verificationId; the result comes later, once the person has finished (status 5100), and its certificate can then be downloaded with that verificationId.";
+
 export const apiFunction: LofirmoFunction = {
 	key: 'sendIdentity',
 	path: '/VerificarIdentidad',
