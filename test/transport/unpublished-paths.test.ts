@@ -4,10 +4,10 @@
  * is sent twice. A published path's 404 keeps the plain HTTP message.
  */
 import type { IHttpRequestOptions } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
 
 import { LOFIRMO_FUNCTIONS } from '../../nodes/Lofirmo/actions/operations';
 import { lofirmoApiRequest, lofirmoDownloadPdf } from '../../nodes/Lofirmo/transport';
+import { apiFailure as failure } from '../helpers/api-failure';
 import { createExecuteContext, type TestCredentials } from '../helpers/n8n-context';
 
 const CREDENTIALS: TestCredentials = {
@@ -26,16 +26,6 @@ function stub(statusCode: number, body: string, contentType: string) {
 		return { statusCode, body: Buffer.from(body), headers: { 'content-type': contentType } };
 	};
 	return { http, calls };
-}
-
-async function failure(promise: Promise<unknown>): Promise<NodeApiError> {
-	try {
-		await promise;
-	} catch (error) {
-		expect(error).toBeInstanceOf(NodeApiError);
-		return error as NodeApiError;
-	}
-	throw new Error('expected the call to fail');
 }
 
 function call(
