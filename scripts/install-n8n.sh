@@ -7,6 +7,9 @@
 #   scripts/install-n8n.sh --with-queue    also installs Debian postgresql and redis-server (apt-get) when missing,
 #                                          for queue mode (the harness runs them as local processes, nothing else)
 #   scripts/install-n8n.sh --with-openssl  also installs Debian openssl when missing (the bench's HTTPS sandbox)
+#   scripts/install-n8n.sh --with-registry also installs the local npm registry (Verdaccio, pinned in n8n/registry/)
+#                                          into .n8n-cache/registry-server, and Debian openssl when missing (its proxy
+#                                          gets a certificate made for each run; scripts/n8n/registry.ts)
 #   (N8N_CACHE_DIR=<dir> installs there instead of .n8n-cache/)
 #
 # Idempotent: a marker file in each target folder records what was installed (version + hash of the
@@ -33,6 +36,7 @@ LINE="2"
 WITH_CHROMIUM=0
 WITH_QUEUE=0
 WITH_OPENSSL=0
+WITH_REGISTRY=0
 for arg in "$@"; do
 	case "$arg" in
 		v1 | 1) LINE="1" ;;
@@ -40,12 +44,13 @@ for arg in "$@"; do
 		--with-chromium) WITH_CHROMIUM=1 ;;
 		--with-queue) WITH_QUEUE=1 ;;
 		--with-openssl) WITH_OPENSSL=1 ;;
+		--with-registry) WITH_REGISTRY=1 ;;
 		-h | --help)
-			sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+			sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 			exit 0
 			;;
 		*)
-			echo "install-n8n: unknown argument '$arg' (expected: v1, v2, --with-chromium, --with-queue, --with-openssl)" >&2
+			echo "install-n8n: unknown argument '$arg' (expected: v1, v2, --with-chromium, --with-queue, --with-openssl, --with-registry)" >&2
 			exit 2
 			;;
 	esac
@@ -204,6 +209,37 @@ install_queue_services() {
 	log "queue services ready: $(redis-server --version | cut -d' ' -f1-3), $(ls -d /usr/lib/postgresql/*/bin/postgres)"
 }
 
+# ---------------------------------------------------------------------------------------------------------
+# openssl (the bench's HTTPS sandbox, the local npm registry's proxy) and the local npm registry (optional)
+# ---------------------------------------------------------------------------------------------------------
+# Verdaccio has its own pinned package.json + lock (n8n/registry/): it needs an npm override that n8n's community-node
+# rules forbid in our package's package.json (a dependency asks for `node-fetch@cjs`, a tag the registry mirror lacks).
+install_openssl() {
+	if command -v openssl >/dev/null; then
+		log "openssl already installed: $(openssl version)"
+	else
+		apt_install openssl
+		log "openssl ready: $(openssl version)"
+	fi
+}
+
+install_registry_tools() {
+	local src="$ROOT/n8n/registry" dir="$CACHE/registry-server"
+	local want
+	want="verdaccio $(hash_files "$src/package.json" "$src/package-lock.json")"
+	if [[ -f "$dir/.installed" && "$(head -n1 "$dir/.installed")" == "$want" && -f "$dir/node_modules/verdaccio/bin/verdaccio" ]]; then
+		log "local npm registry (Verdaccio) already installed in ${dir#"$ROOT"/} (marker matches)"
+		return
+	fi
+	log "installing the local npm registry (Verdaccio) into ${dir#"$ROOT"/} ..."
+	mkdir -p "$dir"
+	rm -f "$dir/.installed"
+	cp "$src/package.json" "$src/package-lock.json" "$dir/"
+	(cd "$dir" && npm ci --ignore-scripts "${NPM_FLAGS[@]}")
+	printf '%s\n' "$want" >"$dir/.installed"
+	log "Verdaccio $(node -p "require('$dir/node_modules/verdaccio/package.json').version") ready"
+}
+
 if [[ "$LINE" == "2" ]]; then
 	install_node24
 fi
@@ -214,7 +250,10 @@ fi
 if [[ "$WITH_QUEUE" == "1" ]]; then
 	install_queue_services
 fi
-if [[ "$WITH_OPENSSL" == "1" ]] && ! command -v openssl >/dev/null; then
-	apt_install openssl
+if [[ "$WITH_OPENSSL" == "1" || "$WITH_REGISTRY" == "1" ]]; then
+	install_openssl
+fi
+if [[ "$WITH_REGISTRY" == "1" ]]; then
+	install_registry_tools
 fi
 log "done in $((SECONDS - START)) s"

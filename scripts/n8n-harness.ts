@@ -11,7 +11,8 @@
  * See shared/n8n-local.md (beside the repo) for the measured recipe this follows. One module per job, under n8n/:
  * install (where n8n is, loading our package), process (start, stop, environment), rest (owner, API key,
  * activation, executions), cli (imports, `n8n execute`), services (PostgreSQL, Redis) and queue (main + webhook
- * processor + workers on them).
+ * processor + workers on them), registry (a local npm registry our package is published to) and scan (n8n's package
+ * scanner against it).
  */
 export * from './n8n/install';
 export * from './n8n/process';
@@ -19,3 +20,5 @@ export * from './n8n/rest';
 export * from './n8n/cli';
 export * from './n8n/services';
 export * from './n8n/queue';
+export * from './n8n/registry';
+export * from './n8n/scan';

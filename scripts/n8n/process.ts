@@ -133,18 +133,24 @@ export function resolveDataDir(dataDir: string): string {
 	return path.isAbsolute(dataDir) ? dataDir : path.join(RUNS_DIR, dataDir);
 }
 
+/**
+ * This process's environment without the test runner's settings, for the tools the tests start: NODE_ENV=test
+ * silences n8n's logger and breaks its start, and changes what eslint-plugin-n8n-nodes-base checks (n8n's scanner).
+ */
+export function inheritedEnv(): NodeJS.ProcessEnv {
+	const inherited: NodeJS.ProcessEnv = { ...process.env };
+	for (const name of ['NODE_ENV', 'NODE_OPTIONS', 'TS_NODE_PROJECT', 'JEST_WORKER_ID'])
+		delete inherited[name];
+	return inherited;
+}
+
 /** The environment from the recipe; `brokerPort` is the task-runner broker's port (default 5679 is shared). */
 export function n8nEnv(
 	install: N8nInstall,
 	opts: { dataDir: string; port: number; brokerPort: number; env?: Record<string, string> },
 ): NodeJS.ProcessEnv {
-	// jest settings must not leak into n8n (NODE_ENV=test silences n8n's logger and breaks its start);
-	// what the caller passes in opts.env is kept
-	const inherited: NodeJS.ProcessEnv = { ...process.env };
-	for (const name of ['NODE_ENV', 'NODE_OPTIONS', 'TS_NODE_PROJECT', 'JEST_WORKER_ID'])
-		delete inherited[name];
 	const env: NodeJS.ProcessEnv = {
-		...inherited,
+		...inheritedEnv(),
 		PATH: install.pathPrefix
 			? `${install.pathPrefix}${path.delimiter}${process.env.PATH ?? ''}`
 			: process.env.PATH,

@@ -23,6 +23,11 @@ export interface QueueStackOptions {
 	workers?: number;
 	/** extra environment for every n8n process (e.g. the samples' folder) */
 	env?: Record<string, string>;
+	/**
+	 * `pack` (default): every process starts with its own copy of the packed package; `none`: with none, for a
+	 * package installed later from the editor, which n8n announces to the other processes itself
+	 */
+	packageMode?: 'pack' | 'none';
 }
 
 export interface RestartOptions {
@@ -101,7 +106,7 @@ export async function startQueueStack(opts: QueueStackOptions): Promise<QueueSta
 			dataDir: path.join(root, role),
 			fresh,
 			// a restart keeps the package that process already has, as a restarted machine would
-			packageMode: fresh ? 'pack' : 'none',
+			packageMode: fresh ? (opts.packageMode ?? 'pack') : 'none',
 			env:
 				role === 'main'
 					? // production webhooks only on the webhook processor, as behind a load balancer

@@ -358,3 +358,42 @@ export async function waitForExecutions(
 		},
 	);
 }
+
+/** A community package as n8n's Settings → Community Nodes page reads it (`GET /rest/community-packages`). */
+export interface InstalledPackage {
+	packageName: string;
+	installedVersion: string;
+	authorName?: string;
+	installedNodes: Array<{ name: string; type: string; latestVersion: number }>;
+	/** set by the list: a newer version on the registry (`npm outdated`) */
+	updateAvailable?: string;
+	/** set by the list: n8n has none of its nodes loaded */
+	failedLoading?: boolean;
+}
+
+/**
+ * The calls Settings → Community Nodes makes (the editor's own requests, owner session): install
+ * (`POST {name}`, as the page sends it for an unverified package), update (`PATCH {name}`: the latest version),
+ * uninstall (`DELETE ?name=`), list. Each returns n8n's status and unwrapped answer, so a refusal can be asserted.
+ */
+export async function communityPackages(
+	handle: N8nHandle,
+	action: 'install' | 'update' | 'uninstall' | 'list',
+	name?: string,
+	// installs and updates run npm: above the default 15 s
+	timeoutMs = 120_000,
+): Promise<{ status: number; data: unknown; message?: string }> {
+	const client = http(handle);
+	const headers = cookieHeaders(handle);
+	const path = '/rest/community-packages';
+	const res =
+		action === 'install'
+			? await client.post(path, { name }, { headers, timeout: timeoutMs })
+			: action === 'update'
+				? await client.patch(path, { name }, { headers, timeout: timeoutMs })
+				: action === 'uninstall'
+					? await client.delete(path, { headers, params: { name }, timeout: timeoutMs })
+					: await client.get(path, { headers, timeout: timeoutMs });
+	const body = res.data as { message?: string } | undefined;
+	return { status: res.status, data: restData(res), message: body?.message };
+}

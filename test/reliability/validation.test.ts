@@ -191,14 +191,29 @@ const rows: Row[] = [
 		sent({ Telefono: '34600000001' }),
 	],
 	[
-		'Identity mobile: a leading 00 is refused',
-		identity({ mobile: '0034600000001' }),
-		refused(/^Mobile is not a valid mobile number$/, /no leading 00/),
+		'Identity mobile: "0034 622 333 444" (00, the dialling prefix, then the country code) is sent as 34622333444',
+		identity({ mobile: '0034 622 333 444' }),
+		sent({ Telefono: '34622333444' }),
+	],
+	[
+		'Identity mobile: "+00 34 600 000 001" is sent as 34600000001',
+		identity({ mobile: '+00 34 600 000 001' }),
+		sent({ Telefono: '34600000001' }),
+	],
+	[
+		'Identity mobile: 000 (no country code starts with 0) is refused',
+		identity({ mobile: '00034600000001' }),
+		refused(/^Mobile is not a valid mobile number$/, /country code/),
 	],
 	[
 		'Identity mobile: a national number with a leading 0 is refused',
 		identity({ mobile: '0600000001' }),
-		refused(/^Mobile is not a valid mobile number$/, /country code/),
+		refused(/^Mobile is not a valid mobile number$/, /starting with 0 needs its country code/),
+	],
+	[
+		'Identity mobile: 00 followed by too few digits is refused',
+		identity({ mobile: '0034 60' }),
+		refused(/^Mobile is not a valid mobile number$/, /international format/),
 	],
 	[
 		'Identity mobile: letters are refused',

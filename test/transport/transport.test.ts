@@ -16,6 +16,7 @@ import {
 } from '../../nodes/Lofirmo/transport';
 import { LOFIRMO_FUNCTIONS } from '../../nodes/Lofirmo/actions/operations';
 import { getField } from '../../nodes/Lofirmo/shared/fields';
+import { apiFailure as failure } from '../helpers/api-failure';
 import { isPdf } from '../helpers/pdf';
 import { MAX_TRIES } from '../helpers/retry-promise';
 import {
@@ -41,16 +42,6 @@ async function sendContract(): Promise<{ contractId: string; reportId: string }>
 		contractId: String(getField(data, 'ContratoId')),
 		reportId: String(getField(data, 'ReportId')),
 	};
-}
-
-async function failure(promise: Promise<unknown>): Promise<NodeApiError> {
-	try {
-		await promise;
-	} catch (error) {
-		expect(error).toBeInstanceOf(NodeApiError);
-		return error as NodeApiError;
-	}
-	throw new Error('expected the call to fail');
 }
 
 /** Everything an error could show a user or a log: message, description, and its serialised form. */

@@ -106,6 +106,30 @@ export function rejectedError(
 	});
 }
 
+/**
+ * Lofirmo answered 404, or an HTML page, on a path it has not published (our reading of its naming) or on a path the
+ * user set in Path Overrides: most likely the path is wrong, so the error says which key sets it and where the paths
+ * are listed, instead of only the HTTP status.
+ */
+export function pathNotFoundError(
+	ctx: LofirmoContext,
+	fn: LofirmoFunction,
+	place: ErrorPlace,
+	answer: { path: string; overridden: boolean; httpCode: number; html: boolean; body: string },
+) {
+	const what = answer.html ? 'a web page instead of the API' : `HTTP ${answer.httpCode}`;
+	const why = answer.overridden
+		? `${answer.path} is the path set for "${fn.key}" in the credential's Path Overrides`
+		: `${answer.path} is not published by Lofirmo: it is our reading of the vendor's naming for "${fn.key}"`;
+	return apiError(ctx, fn, place, {
+		message: `Lofirmo answered ${answer.path} with ${what}: the path may be wrong`,
+		description:
+			`${why}, and Lofirmo does not seem to serve it. If your Lofirmo documentation or support gives another path, set it in the Lofirmo credential's Path Overrides, e.g. {"${fn.key}": "/TheirPath"}; the README of n8n-nodes-lofirmo lists every key and path under "Endpoints". ` +
+			`The request was not repeated. ${answer.body}`,
+		httpCode: answer.httpCode,
+	});
+}
+
 /** A failure that is neither the API's answer nor the network's, e.g. n8n could not store the file. */
 export function unexpectedError(
 	ctx: LofirmoContext,

@@ -8,12 +8,21 @@
 import type { IAdditionalCredentialOptions, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
-import { assertSuccess, parseApiAnswer, preview, toAnswer, type Answer } from './answer';
+import {
+	assertSuccess,
+	describeBody,
+	parseApiAnswer,
+	preview,
+	readSome,
+	toAnswer,
+	type Answer,
+} from './answer';
 import { DEFAULT_BASE_URL, type LofirmoFunction } from './endpoints';
 import {
 	apiError,
 	finalError,
 	mayHaveArrivedError,
+	pathNotFoundError,
 	refusedError,
 	unexpectedError,
 	type ErrorPlace,
@@ -90,6 +99,16 @@ export async function send<T>(
 		let outcome = await attemptOnce(ctx, request, authentication);
 		if ('answer' in outcome) {
 			const { answer } = outcome;
+			if (!pathIsPublished(fn, request.url) && looksLikeMissingPath(answer)) {
+				const body = answer.stream ? await readSome(answer.stream) : answer.body;
+				throw pathNotFoundError(ctx, fn, options, {
+					path: request.url,
+					overridden: request.url !== resolvePath(fn, {}),
+					httpCode: answer.statusCode,
+					html: isHtml(answer, body),
+					body: describeBody(body),
+				});
+			}
 			if (answer.statusCode >= 200 && answer.statusCode < 300) {
 				try {
 					return await accept(answer);
@@ -116,6 +135,22 @@ export async function send<T>(
 		// the caller stopped waiting (the trigger's time limit): no further try
 		if (options.abortSignal?.aborted) throw apiError(ctx, fn, options, failure);
 	}
+}
+
+/** The path is the one the vendor published for this function (not our reading, not a user's override). */
+function pathIsPublished(fn: LofirmoFunction, path: string): boolean {
+	return fn.documented && path === resolvePath(fn, {});
+}
+
+/** What a server says for a path it does not have: 404, or a web page where the API answers JSON or a PDF. */
+function looksLikeMissingPath(answer: Answer): boolean {
+	const ok = answer.statusCode >= 200 && answer.statusCode < 300;
+	return answer.statusCode === 404 || (ok && isHtml(answer, answer.body));
+}
+
+function isHtml(answer: Answer, body: Buffer): boolean {
+	if (/text\/html|application\/xhtml/i.test(answer.contentType)) return true;
+	return /^\s*<(!doctype html|html|head|body)\b/i.test(body.subarray(0, 512).toString('latin1'));
 }
 
 /** One try: an HTTP answer of any status, or the error that kept it from coming. */

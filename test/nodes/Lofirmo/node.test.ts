@@ -148,8 +148,9 @@ describe('description', () => {
 		]);
 		const sent = fields(description.properties).filter((p) => !notSent.has(p.name));
 		expect(sent.length).toBeGreaterThan(30);
+		// (in the hint when n8n's rules refuse the parameter's spelling in a description, e.g. `Id`)
 		for (const field of sent) {
-			expect([field.name, field.description]).toEqual([
+			expect([field.name, `${field.description} ${field.hint ?? ''}`]).toEqual([
 				field.name,
 				expect.stringMatching(/Sent as `|`Documentos`/),
 			]);

@@ -13,8 +13,13 @@ import { SPAIN_ZONE, toSpainDateTime, wallClockToDate } from '../../shared/spain
 export type YesNo = 'SI' | 'NO';
 
 const SENDER_MAX = 11;
-/** International digits: a country code never starts with 0, so a leading 0 or 00 is a national or dialling prefix. */
+/** International digits: a country code never starts with 0, so a leading 0 is a national prefix. */
 const MOBILE_DIGITS = /^[1-9]\d{5,14}$/;
+/**
+ * `00` is the international dialling prefix (as `+` is): followed by a country code, which never starts with 0, it can
+ * be dropped safely (`0034 622 333 444` is `34622333444`). A single leading 0 stays: that is a national number.
+ */
+const DIALLING_PREFIX = /^00(?=[1-9])/;
 /** How much of a bad value an error message shows. */
 const SHOWN_MAX = 60;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -123,11 +128,13 @@ export function createChecks(ctx: IExecuteFunctions, itemIndex: number) {
 
 		/** A mobile number as the API wants it: international digits, country code first (34600000001). */
 		mobile(field: string, value: unknown): string {
-			const digits = looseText(value).replace(/[\s+\-().]/g, '');
+			const digits = looseText(value)
+				.replace(/[\s+\-().]/g, '')
+				.replace(DIALLING_PREFIX, '');
 			if (!MOBILE_DIGITS.test(digits)) {
 				throw fail(
 					`${field} is not a valid mobile number`,
-					`Got "${shown(value)}". Use the international format with the country code and no leading 00, e.g. 34600000001 (spaces, "+" and dashes are removed for you).`,
+					`Got "${shown(value)}". Use the international format with the country code, e.g. 34600000001 (spaces, dashes and a leading "+" or "00" are removed for you); a national number starting with 0 needs its country code instead of the 0.`,
 				);
 			}
 			return digits;

@@ -54,6 +54,12 @@ describe('request body', () => {
 		expect(item.pairedItem).toEqual({ item: 0 });
 	});
 
+	it('reads a mobile written with the 00 dialling prefix (as CRMs store Spanish numbers) as international', async () => {
+		const { output, calls } = send({}, [{ name: 'Ana García', mobile: '0034 622 333 444' }]);
+		await output;
+		expect(sentBody(calls).Firmantes).toEqual([{ Nombre: 'Ana García', Telefono: '34622333444' }]);
+	});
+
 	it('maps every field to its documented API parameter', async () => {
 		const { output, calls } = send(
 			{
@@ -292,6 +298,12 @@ describe('checks before sending', () => {
 			'a mobile with letters',
 			{},
 			[{ name: 'Ana', mobile: '34600ABC001' }],
+			'Signer 1 Mobile is not a valid mobile number',
+		],
+		[
+			'a national mobile (one leading 0)',
+			{},
+			[{ name: 'Ana', mobile: '0622 333 444' }],
 			'Signer 1 Mobile is not a valid mobile number',
 		],
 		[
