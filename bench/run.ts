@@ -6,7 +6,7 @@
  * Layout: the sandbox in its own child process (127.0.0.1:4100, and over HTTPS on 4101 with a certificate made at
  * start); n8n 2.x (the pinned one, Node 24) on 127.0.0.1:5800 (filesystem binary mode, n8n 2.x's default,
  * trusting that certificate) for scenarios 1, 2 and half of 3, then on 127.0.0.1:5804 with the in-memory binary
- * mode for the other half of 3; scenario 2 again on 5808, 5812 and 5816 with other expression engine settings
+ * mode for the other half of 3; scenario 2 again on 5808, 5812, 5816 and 5844 with other expression engine settings
  * (TRIGGER_SETUPS); then (5) n8n in queue mode with
  * PostgreSQL and Redis on 127.0.0.1:5820-5829 (1 worker) and 5830-5839 (2 workers), one after the other; the floor
  * client and the load generators in this process. Everything started here is stopped at the end, on failure and
@@ -60,13 +60,13 @@ const PORTS = {
 /** a run that takes longer than this is stopped (a full run takes about 20 minutes) */
 const WATCHDOG_MS = 35 * 60_000;
 
-type TriggerSetup = 'trigger' | 'triggerLazy' | 'triggerGateOff' | 'triggerLegacy';
+type TriggerSetup = 'trigger' | 'triggerLazy' | 'triggerPool' | 'triggerGateOff' | 'triggerLegacy';
 
 /**
- * Scenario 2 in n8n set up four ways, each its own n8n (the settings are process-wide): the defaults (on the n8n of
- * scenarios 1 and 3), then n8n's volume setting (lazy isolates), the control (n8n's own Webhook node made to pay the
- * per-request isolate a community trigger pays, so what remains between ours and it is not n8n's gate), and the
- * legacy engine (no isolates, as in n8n 1.x).
+ * Scenario 2 in n8n set up five ways, each its own n8n (the settings are process-wide): the defaults (on the n8n of
+ * scenarios 1 and 3), then n8n's two volume settings (lazy isolates; more isolates kept warm), the control (n8n's
+ * own Webhook node made to pay the per-request isolate a community trigger pays, so what remains between ours and
+ * it is not n8n's gate), and the legacy engine (no isolates, as in n8n 1.x).
  */
 const TRIGGER_SETUPS: Array<{
 	key: TriggerSetup;
@@ -88,6 +88,13 @@ const TRIGGER_SETUPS: Array<{
 		engine: 'N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true',
 		env: { N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE: 'true' },
 		variants: ['ours', 'oursV1', 'oursAuth', 'webhookCode', 'bareWebhook', 'webhookAuth'],
+	},
+	{
+		key: 'triggerPool',
+		port: 5844,
+		engine: 'N8N_EXPRESSION_ENGINE_POOL_SIZE=4',
+		env: { N8N_EXPRESSION_ENGINE_POOL_SIZE: '4' },
+		variants: ['ours', 'bareWebhook'],
 	},
 	{
 		key: 'triggerGateOff',

@@ -175,49 +175,25 @@ export async function startPostgres(opts: { name: string; port: number }): Promi
 	const owned = { uid: user?.uid, gid: user?.gid };
 	const password = crypto.randomBytes(24).toString('base64url');
 	const passwordFile = path.join(dataDir, 'password');
-	fs.writeFileSync(passwordFile, password, { mode: 0o600 });
-	if (user) fs.chownSync(passwordFile, user.uid, user.gid);
+	let server: Spawned | undefined;
 	try {
-		execFileSync(
-			path.join(bin, 'initdb'),
-			[
-				'-D',
-				clusterDir,
-				'-U',
-				'n8n',
-				`--pwfile=${passwordFile}`,
-				'--auth=scram-sha-256',
-				'-E',
-				'UTF8',
-				'--locale=C',
-			],
-			{ ...owned, cwd: dataDir, stdio: 'pipe', timeout: 120_000 },
+		fs.writeFileSync(passwordFile, password, { mode: 0o600 });
+		if (user) fs.chownSync(passwordFile, user.uid, user.gid);
+		server = startCluster();
+		await waitForLine(
+			server,
+			'database system is ready to accept connections',
+			`PostgreSQL on port ${opts.port}`,
 		);
-	} finally {
-		fs.rmSync(passwordFile, { force: true });
+	} catch (error) {
+		// failed before there is a handle to stop: nothing may stay behind
+		if (server) {
+			killGroup(server.child, 'SIGKILL');
+			await server.exited;
+		}
+		if (temporary) fs.rmSync(dataDir, { recursive: true, force: true });
+		throw error;
 	}
-	const server = spawnServer(
-		path.join(bin, 'postgres'),
-		[
-			'-D',
-			clusterDir,
-			'-p',
-			String(opts.port),
-			'-c',
-			'listen_addresses=127.0.0.1',
-			'-c',
-			'unix_socket_directories=',
-			// n8n's processes each keep a pool (DB_POSTGRESDB_POOL_SIZE): room for main, webhook and workers
-			'-c',
-			'max_connections=200',
-		],
-		{ ...owned, cwd: dataDir, logFile: path.join(SERVICES_DIR, `postgres-${opts.name}.log`) },
-	);
-	await waitForLine(
-		server,
-		'database system is ready to accept connections',
-		`PostgreSQL on port ${opts.port}`,
-	);
 	// SIGINT is PostgreSQL's fast shutdown (SIGTERM waits for every client to leave)
 	const stopped = handleFor(opts.port, server, 'SIGINT');
 	const handle: ServiceHandle = {
@@ -227,6 +203,47 @@ export async function startPostgres(opts: { name: string; port: number }): Promi
 			if (temporary) fs.rmSync(dataDir, { recursive: true, force: true });
 		},
 	};
+
+	/** initdb (the password file is read and removed), then the server */
+	function startCluster(): Spawned {
+		try {
+			execFileSync(
+				path.join(bin, 'initdb'),
+				[
+					'-D',
+					clusterDir,
+					'-U',
+					'n8n',
+					`--pwfile=${passwordFile}`,
+					'--auth=scram-sha-256',
+					'-E',
+					'UTF8',
+					'--locale=C',
+				],
+				{ ...owned, cwd: dataDir, stdio: 'pipe', timeout: 120_000 },
+			);
+		} finally {
+			fs.rmSync(passwordFile, { force: true });
+		}
+		return spawnServer(
+			path.join(bin, 'postgres'),
+			[
+				'-D',
+				clusterDir,
+				'-p',
+				String(opts.port),
+				'-c',
+				'listen_addresses=127.0.0.1',
+				'-c',
+				'unix_socket_directories=',
+				// n8n's processes each keep a pool (DB_POSTGRESDB_POOL_SIZE): room for main, webhook and workers
+				'-c',
+				'max_connections=200',
+			],
+			{ ...owned, cwd: dataDir, logFile: path.join(SERVICES_DIR, `postgres-${opts.name}.log`) },
+		);
+	}
+
 	const psqlEnv = { ...process.env, PGPASSWORD: password };
 	try {
 		execFileSync(path.join(bin, 'psql'), psqlArgs(opts.port, 'postgres', 'CREATE DATABASE n8n'), {

@@ -64,8 +64,13 @@ const reference = (operation: string, extra: Params = {}) => ({
 const sent = (body: IDataObject): Sent => ({ sent: body });
 const refused = (message: RegExp, fix: RegExp): Refused => ({ refused: message, fix });
 
+/**
+ * "Today" is a fixed instant (noon in Spain) for the node as for the rows built below, so a run crossing midnight in
+ * Spain cannot turn today's row into yesterday's; only Date is faked (see beforeAll).
+ */
+const NOW = Date.parse('2026-06-15T10:00:00Z');
 const spainDay = (offsetDays: number) =>
-	toSpainDateTime(new Date(Date.now() + offsetDays * 86_400_000)).slice(0, 10);
+	toSpainDateTime(new Date(NOW + offsetDays * 86_400_000)).slice(0, 10);
 const nested = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
 const digits = (count: number) => `34${'6'.repeat(count - 2)}`;
 
@@ -737,6 +742,29 @@ const counts = countFigures(
 	},
 	(counted) => ({ cases: counted.refused + counted.sent, ...counted }),
 );
+
+beforeAll(() => {
+	jest.useFakeTimers({
+		now: NOW,
+		doNotFake: [
+			'hrtime',
+			'nextTick',
+			'performance',
+			'queueMicrotask',
+			'requestAnimationFrame',
+			'cancelAnimationFrame',
+			'requestIdleCallback',
+			'cancelIdleCallback',
+			'setImmediate',
+			'clearImmediate',
+			'setInterval',
+			'clearInterval',
+			'setTimeout',
+			'clearTimeout',
+		],
+	});
+});
+afterAll(() => jest.useRealTimers());
 
 test.each(rows)('%s', async (_title, parameters, outcome) => {
 	const run = await runNode(parameters, { credentials: STUB_CREDENTIALS, http: stubLofirmo });
