@@ -9,6 +9,7 @@ import type { IncomingHttpHeaders } from 'http';
 import { mock } from 'jest-mock-extended';
 import type {
 	IDataObject,
+	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
 	INodeParameters,
@@ -43,6 +44,10 @@ export interface WebhookCall {
 	 * a call to anything else throws rather than returning undefined, and it is light enough for thousands of calls.
 	 */
 	plain?: boolean;
+	/** What `this.evaluateExpression` answers (a webhook call evaluates only what n8n hands it this way). */
+	evaluate?: (expression: string) => unknown;
+	/** n8n's plain `helpers.httpRequest` (the trigger's call to a waiting execution's resume URL). */
+	httpRequest?: (options: IHttpRequestOptions) => Promise<unknown>;
 }
 
 export interface RecordedResponse {
@@ -115,6 +120,7 @@ export async function callWebhook(
 		prepareBinaryData: shared.ctx.helpers.prepareBinaryData,
 		httpRequestWithAuthentication: shared.ctx.helpers.httpRequestWithAuthentication,
 		returnJsonArray: shared.ctx.helpers.returnJsonArray,
+		...(call.httpRequest ? { httpRequest: call.httpRequest } : {}),
 	} as IWebhookFunctions['helpers'];
 	const headers = call.headers ?? {};
 	let rawBodyReads = 0;
@@ -143,6 +149,10 @@ export async function callWebhook(
 		getRequestObject: () => request as never,
 		getResponseObject: () => res as never,
 		getNodeParameter: ((name: string, fallback?: unknown) => parameters[name] ?? fallback) as never,
+		evaluateExpression: ((expression: string) => {
+			if (!call.evaluate) throw new Error(`no expression was expected: ${expression}`);
+			return call.evaluate(expression);
+		}) as never,
 		getCredentials: (async (type: string) => {
 			const found = (call.credentials as Record<string, object> | undefined)?.[type];
 			if (!found) throw new Error(`Node does not have any credentials set for "${type}"`);

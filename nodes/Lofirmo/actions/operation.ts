@@ -30,6 +30,8 @@ export interface Operation {
 		itemIndex: number,
 		run: LofirmoRun,
 	): Promise<INodeExecutionData[]>;
+	/** Runs once after every item, with the node's output (Send and Wait for Signature: the wait). */
+	finish?(this: IExecuteFunctions, output: INodeExecutionData[]): Promise<INodeExecutionData[]>;
 }
 
 export interface Resource {
