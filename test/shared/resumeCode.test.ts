@@ -6,6 +6,7 @@ import {
 	readResumeReference,
 	resumeUrl,
 	tokenFromResumeUrl,
+	webhookWaitingBase,
 } from '../../nodes/Lofirmo/shared/resumeCode';
 
 // a token as n8n 2.x makes it (generateSecureToken: 32 random bytes as hex)
@@ -191,4 +192,19 @@ describe('resume URL', () => {
 		).toBeUndefined();
 		expect(tokenFromResumeUrl('not a url')).toBeUndefined();
 	});
+});
+
+describe("n8n's webhook-waiting base", () => {
+	it.each([
+		// what the trigger's webhook() reads from $execution.resumeUrl (measured on n8n 2.40.7 and 1.123.81)
+		['http://127.0.0.1:5790/webhook-waiting/__UNKNOWN__', 'http://127.0.0.1:5790/webhook-waiting'],
+		[
+			'https://n8n.example.com/n8n/wait/__UNKNOWN__?signature=x',
+			'https://n8n.example.com/n8n/wait',
+		],
+	])('is %s without its execution', (url, base) => expect(webhookWaitingBase(url)).toBe(base));
+
+	it.each(['', 'not a url', 'http://host'])('is not read from %j', (url) =>
+		expect(webhookWaitingBase(url)).toBeUndefined(),
+	);
 });

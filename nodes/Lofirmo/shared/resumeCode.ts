@@ -126,6 +126,23 @@ export function tokenFromResumeUrl(url: string): string | undefined {
 	return hex !== undefined && TOKEN_HEX.test(hex) ? hex : undefined;
 }
 
+/**
+ * n8n's webhook-waiting base URL from a `$execution.resumeUrl` (the trigger evaluates it in its own `webhook()`, where
+ * there is no execution yet and n8n writes `<base>/__UNKNOWN__`): the URL without its last path segment and query.
+ * Honours WEBHOOK_URL and N8N_ENDPOINT_WEBHOOK_WAIT, which a node cannot read itself.
+ */
+export function webhookWaitingBase(executionResumeUrl: string): string | undefined {
+	let url: URL;
+	try {
+		url = new URL(executionResumeUrl);
+	} catch {
+		return undefined;
+	}
+	const segments = url.pathname.split('/');
+	if (segments.length < 3) return undefined;
+	return `${url.origin}${segments.slice(0, -1).join('/')}`;
+}
+
 function splitLastWord(text: string): { before: string; word: string } {
 	const [, before = '', word = ''] = /^([\s\S]*\s)?(\S*)$/.exec(text.trimEnd()) ?? [];
 	return { before, word };
