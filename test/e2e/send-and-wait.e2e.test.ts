@@ -2,8 +2,10 @@
  * Contract → Send and Wait for Signature in real n8n 2.x with the packed package, the sandbox as Lofirmo and the
  * Lofirmo Trigger receiving its reports: the execution waits in n8n's database, a non-final report leaves it waiting,
  * the certified report resumes that same execution with the PDF (byte for byte), across a restart of n8n too; a forged
- * code wakes nothing and the report is still emitted; a time limit ends the wait with timedOut. Checks go through n8n's
- * public API, the sandbox's records and the files the workflow writes.
+ * code wakes nothing and the report is still emitted; a time limit ends the wait with timedOut. In queue mode, the
+ * webhook processor takes the CRM's call, the report and the resume call, and workers run the send and the resumed
+ * run. Checks go through n8n's public API, the sandbox's records, n8n's own log lines and the files the workflow
+ * writes.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -12,6 +14,7 @@ import * as path from 'node:path';
 import {
 	activateWorkflow,
 	createApiKey,
+	executionTrail,
 	getExecution,
 	importCredentials,
 	importWorkflows,
@@ -19,8 +22,10 @@ import {
 	resolveDataDir,
 	setupOwner,
 	startN8n,
+	startQueueStack,
 	type N8nHandle,
 	type PublicExecution,
+	type QueueStack,
 } from '../../scripts/n8n-harness';
 import { sampleN8nEnv } from '../../scripts/samples';
 import { makeResumeReference } from '../../nodes/Lofirmo/shared/resumeCode';
@@ -28,7 +33,10 @@ import { startSandbox, TOKEN, USER, type Sandbox } from '../helpers/sandbox';
 import { describeRow, nodeOutput, post, WAIT_MS } from './samples.support';
 
 const PORT = 5712;
+/** the queue-mode stack: ten ports from here */
+const QUEUE_BASE_PORT = 5790;
 const DATA_DIR = 'send-and-wait-v2';
+const QUEUE_DATA_DIR = 'send-and-wait-queue';
 const API = { id: 'waitLofirmoApi', name: 'Lofirmo (sandbox)' };
 const IDS = { send: 'waitSendAndWait', limit: 'waitTimeLimit', reports: 'waitReports' };
 const TRIGGER_PATH = `${randomUUID()}`;
@@ -97,19 +105,70 @@ function reportsWorkflow() {
 	]);
 }
 
-let sb: Sandbox;
-let n8n: N8nHandle;
-let signedDir: string;
-const webhookUrl = (p: string) => `${n8n.baseUrl}/webhook/${p}`;
-const reportsUrl = () => `${n8n.baseUrl}/webhook/${TRIGGER_PATH}/lofirmo`;
+/** Where the workflows run: `n8n` answers the public API, `webhookBase` the webhooks. */
+interface Host {
+	n8n: N8nHandle;
+	webhookBase: string;
+	stack?: QueueStack;
+}
 
-async function start(fresh: boolean): Promise<N8nHandle> {
-	return startN8n({
+let sb: Sandbox;
+let host: Host;
+let signedDir: string;
+const webhookUrl = (p: string) => `${host.webhookBase}/webhook/${p}`;
+const reportsUrl = () => `${host.webhookBase}/webhook/${TRIGGER_PATH}/lofirmo`;
+
+async function startRegular(fresh: boolean): Promise<Host> {
+	const n8n = await startN8n({
 		version: 2,
 		port: PORT,
 		dataDir: DATA_DIR,
 		fresh,
 		env: sampleN8nEnv(signedDir),
+	});
+	return { n8n, webhookBase: n8n.baseUrl };
+}
+
+async function startQueue(): Promise<Host> {
+	const stack = await startQueueStack({
+		name: QUEUE_DATA_DIR,
+		basePort: QUEUE_BASE_PORT,
+		workers: 1,
+		env: sampleN8nEnv(signedDir),
+	});
+	return { n8n: stack.main, webhookBase: stack.webhookBaseUrl, stack };
+}
+
+/** The sandbox, the host, the credential and the three workflows, active; the sandbox reporting to the trigger. */
+function useHost(dataDir: string, start: () => Promise<Host>) {
+	beforeAll(async () => {
+		sb = await startSandbox();
+		signedDir = path.join(resolveDataDir(dataDir), 'signed');
+		host = await start();
+		// after the fresh start, which empties the data folder
+		fs.mkdirSync(signedDir, { recursive: true });
+		await setupOwner(host.n8n);
+		await createApiKey(host.n8n);
+		await importCredentials(host.n8n, [
+			{
+				...API,
+				type: 'lofirmoApi',
+				data: { apiUser: USER, apiToken: TOKEN, baseUrl: sb.url, pathOverrides: '{}' },
+			},
+		]);
+		await importWorkflows(host.n8n, [
+			sendAndWaitWorkflow(IDS.send, 'wait-deal'),
+			sendAndWaitWorkflow(IDS.limit, 'wait-deal-limited', { minutes: 1 }),
+			reportsWorkflow(),
+		]);
+		await activateWorkflow(host.n8n, IDS.send, webhookUrl('wait-deal'));
+		await activateWorkflow(host.n8n, IDS.limit, webhookUrl('wait-deal-limited'));
+		await activateWorkflow(host.n8n, IDS.reports, reportsUrl());
+		sb.setWebhook({ url: reportsUrl(), format: 'json' });
+	}, 420_000);
+	afterAll(async () => {
+		await (host?.stack ? host.stack.stop() : host?.n8n.stop());
+		await sb?.stop();
 	});
 }
 
@@ -122,9 +181,9 @@ async function executionWhere(
 	const deadline = Date.now() + timeoutMs;
 	let seen = '';
 	for (;;) {
-		const found = (await listExecutions(n8n, workflowId)).find(check);
-		if (found) return getExecution(n8n, found.id);
-		seen = (await listExecutions(n8n, workflowId, { includeData: false }))
+		const found = (await listExecutions(host.n8n, workflowId)).find(check);
+		if (found) return getExecution(host.n8n, found.id);
+		seen = (await listExecutions(host.n8n, workflowId, { includeData: false }))
 			.map((e) => `${e.id}:${e.status}`)
 			.join(', ');
 		if (Date.now() > deadline) throw new Error(`no such execution of ${workflowId}; seen ${seen}`);
@@ -135,7 +194,7 @@ async function executionWhere(
 /** Sends a deal to a Send and Wait workflow and waits until its execution waits; returns it and its contract. */
 async function sendDeal(workflowPath: string, workflowId: string, dealId: string) {
 	const before = new Set(
-		(await listExecutions(n8n, workflowId, { includeData: false })).map((e) => e.id),
+		(await listExecutions(host.n8n, workflowId, { includeData: false })).map((e) => e.id),
 	);
 	const answer = await post(webhookUrl(workflowPath), {
 		dealId,
@@ -161,38 +220,7 @@ function reportOf(contractId: string, status: string) {
 }
 
 describeRow(2, 'Send and Wait for Signature (n8n 2.x)', () => {
-	beforeAll(async () => {
-		sb = await startSandbox();
-		signedDir = path.join(resolveDataDir(DATA_DIR), 'signed');
-		n8n = await start(true);
-		// after the fresh start, which empties the data folder
-		fs.mkdirSync(signedDir, { recursive: true });
-		await setupOwner(n8n);
-		await createApiKey(n8n);
-		await importCredentials(n8n, [
-			{
-				...API,
-				type: 'lofirmoApi',
-				data: { apiUser: USER, apiToken: TOKEN, baseUrl: sb.url, pathOverrides: '{}' },
-			},
-		]);
-		await importWorkflows(n8n, [
-			sendAndWaitWorkflow(IDS.send, 'wait-deal'),
-			sendAndWaitWorkflow(IDS.limit, 'wait-deal-limited', { minutes: 1 }),
-			reportsWorkflow(),
-		]);
-		for (const [id, p] of [
-			[IDS.send, 'wait-deal'],
-			[IDS.limit, 'wait-deal-limited'],
-		])
-			await activateWorkflow(n8n, id, webhookUrl(p));
-		await activateWorkflow(n8n, IDS.reports, reportsUrl());
-		sb.setWebhook({ url: reportsUrl(), format: 'json' });
-	}, 300_000);
-	afterAll(async () => {
-		await n8n?.stop();
-		await sb?.stop();
-	});
+	useHost(DATA_DIR, () => startRegular(true));
 
 	it('waits in the database; a non-final report leaves it waiting; the certified one resumes it with the PDF', async () => {
 		const { execution, contractId } = await sendDeal('wait-deal', IDS.send, 'DEAL-1');
@@ -207,7 +235,7 @@ describeRow(2, 'Send and Wait for Signature (n8n 2.x)', () => {
 		await waitForLog(
 			new RegExp(`woke up waiting execution ${execution.id} \\(item 0\\): .*"resumed":false`),
 		);
-		expect((await getExecution(n8n, execution.id, false)).status).toBe('waiting');
+		expect((await getExecution(host.n8n, execution.id, false)).status).toBe('waiting');
 
 		await sb.certifyContract(contractId);
 		await sb.flushWebhooks();
@@ -237,10 +265,10 @@ describeRow(2, 'Send and Wait for Signature (n8n 2.x)', () => {
 
 	it('resumes after n8n was restarted while it waited', async () => {
 		const { execution, contractId } = await sendDeal('wait-deal', IDS.send, 'DEAL-2');
-		await n8n.stop();
-		n8n = await start(false);
-		await setupOwner(n8n);
-		await createApiKey(n8n);
+		await host.n8n.stop();
+		host = await startRegular(false);
+		await setupOwner(host.n8n);
+		await createApiKey(host.n8n);
 		await sb.certifyContract(contractId);
 		await sb.flushWebhooks();
 		const done = await executionWhere(
@@ -271,7 +299,7 @@ describeRow(2, 'Send and Wait for Signature (n8n 2.x)', () => {
 		expect(answer.status).toBe(200);
 		await reportOf(contractId, '1014');
 		await waitForLog(/answered HTTP 401/);
-		expect((await getExecution(n8n, execution.id, false)).status).toBe('waiting');
+		expect((await getExecution(host.n8n, execution.id, false)).status).toBe('waiting');
 		expect(statusChecks()).toBe(checksBefore);
 	});
 
@@ -287,6 +315,8 @@ describeRow(2, 'Send and Wait for Signature (n8n 2.x)', () => {
 			expect(nodeOutput(done, 'Send and wait')[0].json).toEqual({
 				contractId,
 				reportId: expect.any(String),
+				// what the node checks a resume call's token against on n8n 1.x (never the token itself)
+				resumeTokenSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
 				timedOut: true,
 			});
 		},
@@ -294,11 +324,52 @@ describeRow(2, 'Send and Wait for Signature (n8n 2.x)', () => {
 	);
 });
 
+/** What every n8n process of the host has logged. */
+function logs(): string {
+	return host.stack
+		? host.stack
+				.processes()
+				.map((p) => p.handle.logs())
+				.join('\n')
+		: host.n8n.logs();
+}
+
 /** Until n8n's output has a line matching `pattern` (what the trigger logs about its call). */
 async function waitForLog(pattern: RegExp): Promise<void> {
 	const deadline = Date.now() + WAIT_MS;
-	while (!pattern.test(n8n.logs())) {
+	while (!pattern.test(logs())) {
 		if (Date.now() > deadline) throw new Error(`n8n never logged ${pattern}`);
 		await new Promise((r) => setTimeout(r, 100));
 	}
 }
+
+describeRow(2, 'Send and Wait for Signature (n8n 2.x, queue mode)', () => {
+	useHost(QUEUE_DATA_DIR, startQueue);
+
+	it('waits; the report reaches the webhook processor, which resumes it; workers run the send and the rest', async () => {
+		const { execution, contractId } = await sendDeal('wait-deal', IDS.send, 'DEAL-Q1');
+		await sb.certifyContract(contractId);
+		await sb.flushWebhooks();
+		const done = await executionWhere(
+			IDS.send,
+			(e) => e.id === execution.id && e.status === 'success',
+		);
+		expect(nodeOutput(done, 'Send and wait')[0].json).toMatchObject({
+			contractId,
+			status: '1014',
+			downloadError: null,
+		});
+		const pdf = fs.readFileSync(path.join(signedDir, 'DEAL-Q1.pdf'));
+		const served = sb.requests.filter((r) => r.fn === 'downloadContractPdf' && r.pdfSha256);
+		expect(served.map((r) => r.pdfSha256)).toContain(
+			createHash('sha256').update(pdf).digest('hex'),
+		);
+		// enqueued by the webhook processor (the CRM's call, then the resume); a worker ran it both times
+		const trail = executionTrail(host.stack!.processes());
+		expect(trail.enqueuedBy.get(execution.id)).toBe('webhook');
+		expect(trail.startedBy.get(execution.id)).toEqual(['worker-0', 'worker-0']);
+		expect(logs()).toMatch(
+			new RegExp(`woke up waiting execution ${execution.id} \\(item 0\\): .*"resumed":true`),
+		);
+	});
+});

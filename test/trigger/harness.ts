@@ -46,6 +46,8 @@ export interface WebhookCall {
 	plain?: boolean;
 	/** What `this.evaluateExpression` answers (a webhook call evaluates only what n8n hands it this way). */
 	evaluate?: (expression: string) => unknown;
+	/** The request's query string, parsed (`signature` on a resume call). */
+	query?: IDataObject;
 	/** n8n's plain `helpers.httpRequest` (the trigger's call to a waiting execution's resume URL). */
 	httpRequest?: (options: IHttpRequestOptions) => Promise<unknown>;
 }
@@ -105,6 +107,14 @@ export async function callWebhook(
 	const { entries, logger } = recordingLogger();
 	const response: RecordedResponse = { headers: {} };
 	const res = {
+		status(statusCode: number) {
+			response.statusCode = statusCode;
+			return res;
+		},
+		json(body: unknown) {
+			response.body = JSON.stringify(body);
+			return res;
+		},
 		writeHead(statusCode: number, headers: Record<string, string> = {}) {
 			response.statusCode = statusCode;
 			Object.assign(response.headers, headers);
@@ -146,6 +156,7 @@ export async function callWebhook(
 		getTimezone: () => 'Europe/Madrid',
 		getBodyData: () => call.body as IDataObject,
 		getHeaderData: () => headers,
+		getQueryData: () => call.query ?? {},
 		getRequestObject: () => request as never,
 		getResponseObject: () => res as never,
 		getNodeParameter: ((name: string, fallback?: unknown) => parameters[name] ?? fallback) as never,

@@ -31,7 +31,11 @@ export interface Operation {
 		run: LofirmoRun,
 	): Promise<INodeExecutionData[]>;
 	/** Runs once after every item, with the node's output (Send and Wait for Signature: the wait). */
-	finish?(this: IExecuteFunctions, output: INodeExecutionData[]): Promise<INodeExecutionData[]>;
+	finish?(
+		this: IExecuteFunctions,
+		output: INodeExecutionData[],
+		run: LofirmoRun,
+	): Promise<INodeExecutionData[]>;
 }
 
 export interface Resource {

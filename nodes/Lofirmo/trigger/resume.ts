@@ -7,7 +7,12 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { readResumeReference, resumeUrl, type ResumeCode } from '../shared/resumeCode';
+import {
+	readResumeReference,
+	resumeUrl,
+	webhookWaitingBase,
+	type ResumeCode,
+} from '../shared/resumeCode';
 import type { Report } from './report';
 
 /** While n8n is still running the execution (it sends, then saves it as waiting), it answers 409: try again. */
@@ -91,6 +96,10 @@ async function callResumeUrl(
 function waitingBaseUrl(ctx: IWebhookFunctions): string {
 	const override = String(ctx.getNodeParameter('resumeUrlBase', '') ?? '').trim();
 	if (override !== '') return override;
-	const url = String(ctx.evaluateExpression('{{ $execution.resumeUrl }}', 0) ?? '');
-	return url.replace(/[?#].*$/, '').replace(/\/[^/]*$/, '');
+	const own = webhookWaitingBase(
+		String(ctx.evaluateExpression('{{ $execution.resumeUrl }}', 0) ?? ''),
+	);
+	if (own === undefined)
+		throw new Error('n8n gave no webhook-waiting address: set Resume URL Base');
+	return own;
 }

@@ -8,6 +8,7 @@
  * It never throws: n8n would end the waiting execution with that error. A Lofirmo error is logged, answered, and the
  * execution waits for the next report.
  */
+import { timingSafeEqual } from 'crypto';
 import type {
 	IDataObject,
 	INodeExecutionData,
@@ -23,6 +24,7 @@ import { CONTRACT_CERTIFIED, contractStatusLabel } from '../../shared/status';
 import { lofirmoApiRequest, lofirmoDownloadPdf, LofirmoRun } from '../../transport';
 import { numberField, textField } from '../common/output';
 import { apiFunction as contractStatus } from './contractStatus';
+import { resumeTokenDigest } from './sendAndWait';
 
 interface Waiting {
 	itemIndex: number;
@@ -59,10 +61,16 @@ async function resume(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	);
 	const resumeOn = statusList(this.getNodeParameter('resumeOn', '') as string);
 
-	// the report as a hint, so a report about nothing this node waits for costs no call to Lofirmo
+	// n8n 2.x checked the token before calling; n8n 1.x checks none, so it is checked here on every line
+	if (!tokenMatches(this, prepared)) {
+		this.getResponseObject().status(401).json({ error: 'Invalid token' });
+		return { noWebhookResponse: true };
+	}
+	// the report as a hint: a call that names no contract of this node, or a status it does not resume on, costs no
+	// call to Lofirmo (which counts repeated calls as spam)
 	const hint = this.getBodyData() as IDataObject;
-	if (typeof hint.contractId === 'string' && !waiting.some((w) => w.contractId === hint.contractId))
-		return stillWaiting(waiting.length, 'the report is about a contract this node did not send');
+	if (!waiting.some((w) => w.contractId === hint.contractId))
+		return stillWaiting(waiting.length, 'the report is about no contract this node sent');
 	if (typeof hint.status === 'string' && !resumeOn.has(hint.status.trim()))
 		return stillWaiting(waiting.length, `status ${hint.status} is not one to resume on`);
 
@@ -136,6 +144,14 @@ function preparedItems(ctx: IWebhookFunctions): INodeExecutionData[] {
 	const text = ctx.evaluateExpression('{{ JSON.stringify($input.all().map((i) => i.json)) }}', 0);
 	const list = jsonParse<IDataObject[]>(String(text ?? '[]'), { fallbackValue: [] });
 	return list.map((json) => ({ json }));
+}
+
+function tokenMatches(ctx: IWebhookFunctions, prepared: INodeExecutionData[]): boolean {
+	const stored = prepared.find((item) => typeof item.json.resumeTokenSha256 === 'string')?.json
+		.resumeTokenSha256 as string | undefined;
+	const given = (ctx.getQueryData() as IDataObject).signature;
+	if (stored === undefined || typeof given !== 'string') return false;
+	return timingSafeEqual(Buffer.from(resumeTokenDigest(given)), Buffer.from(stored));
 }
 
 function statusList(text: string): Set<string> {

@@ -10,7 +10,7 @@
  * replaced by one "prepared" item per input item (its contract, `timedOut: true`): what resume reads, and what the
  * node outputs if the time limit comes first.
  */
-import { randomBytes } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
 
@@ -143,16 +143,28 @@ export async function execute(
 export async function finish(
 	this: IExecuteFunctions,
 	output: INodeExecutionData[],
+	run: LofirmoRun,
 ): Promise<INodeExecutionData[]> {
+	const sentAny = output.some((item) => typeof item.json.contractId === 'string');
+	// n8n 1.x checks no token before calling webhook(): the node checks it itself, against this digest
+	const tokenDigest = sentAny
+		? resumeTokenDigest(
+				((await run.once('resumeTarget', async () => resumeTarget(this))) as ResumeTarget).token,
+			)
+		: undefined;
 	const prepared = this.getInputData().map((_, itemIndex): INodeExecutionData => {
 		const sent = output.find((item) => pairedIndex(item) === itemIndex)?.json ?? {};
 		const json: IDataObject =
 			typeof sent.contractId === 'string'
-				? { contractId: sent.contractId, reportId: sent.reportId ?? null }
+				? {
+						contractId: sent.contractId,
+						reportId: sent.reportId ?? null,
+						resumeTokenSha256: tokenDigest,
+					}
 				: { error: sent.error ?? 'The contract was not sent' };
 		return { json: { ...json, timedOut: true }, pairedItem: { item: itemIndex } };
 	});
-	if (!prepared.some((item) => typeof item.json.contractId === 'string')) return output;
+	if (!sentAny) return output;
 	// the stack entry n8n saves with the waiting execution: replacing its array leaves the parent's items untouched
 	this.getExecuteData().data.main[0] = prepared;
 	await this.putExecutionToWait(waitUntil(this));
@@ -164,6 +176,11 @@ async function resumeTarget(ctx: IExecuteFunctions): Promise<ResumeTarget> {
 	// n8n 2.x puts its own token in the resume URL and checks it; n8n 1.x has none, and a code needs one
 	const token = tokenFromResumeUrl(resumeUrl) ?? randomBytes(32).toString('hex');
 	return { executionId: ctx.getExecutionId(), token };
+}
+
+/** SHA-256 of a resume token, hex: what the prepared items keep instead of the token itself. */
+export function resumeTokenDigest(token: string): string {
+	return createHash('sha256').update(token.toLowerCase()).digest('hex');
 }
 
 function waitUntil(ctx: IExecuteFunctions): Date {

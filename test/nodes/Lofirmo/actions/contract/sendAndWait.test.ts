@@ -4,6 +4,7 @@
  */
 import { NodeOperationError, WAIT_INDEFINITELY, type IDataObject } from 'n8n-workflow';
 
+import { resumeTokenDigest } from '../../../../../nodes/Lofirmo/actions/contract/sendAndWait';
 import { Lofirmo } from '../../../../../nodes/Lofirmo/Lofirmo.node';
 import { parseResumeReference } from '../../../../../nodes/Lofirmo/shared/resumeCode';
 import {
@@ -63,7 +64,15 @@ describe('sending', () => {
 		expect(waitTill()).toEqual(WAIT_INDEFINITELY);
 		// what n8n saves for the resume, and outputs at a time limit
 		expect(executeData.data.main[0]).toEqual([
-			{ json: { contractId: 'C1', reportId: 'R1', timedOut: true }, pairedItem: { item: 0 } },
+			{
+				json: {
+					contractId: 'C1',
+					reportId: 'R1',
+					resumeTokenSha256: resumeTokenDigest(TEST_RESUME_TOKEN),
+					timedOut: true,
+				},
+				pairedItem: { item: 0 },
+			},
 		]);
 	});
 
@@ -137,7 +146,7 @@ describe('sending', () => {
 		await some.output;
 		expect(some.executeData.data.main[0].map((item) => item.json)).toEqual([
 			{ error: expect.stringMatching(/Signer 1/), timedOut: true },
-			{ contractId: 'C9', reportId: 'R9', timedOut: true },
+			{ contractId: 'C9', reportId: 'R9', resumeTokenSha256: expect.any(String), timedOut: true },
 		]);
 		expect(some.waitTill()).toBeDefined();
 
@@ -149,7 +158,12 @@ describe('sending', () => {
 
 describe('resuming', () => {
 	const prepared = [
-		{ contractId: 'C1', reportId: 'R1', timedOut: true },
+		{
+			contractId: 'C1',
+			reportId: 'R1',
+			resumeTokenSha256: resumeTokenDigest(TEST_RESUME_TOKEN),
+			timedOut: true,
+		},
 		{ error: 'Signer 1 Name is required', timedOut: true },
 	];
 	const status = (estado: string): IDataObject => ({
@@ -161,15 +175,11 @@ describe('resuming', () => {
 		Firmados: '1',
 	});
 
-	function resume(body: IDataObject, http: HttpHandler, parameters: IDataObject = {}) {
+	function resume(body: IDataObject, http: HttpHandler, token = TEST_RESUME_TOKEN) {
 		return callWebhook(Lofirmo, {
-			parameters: {
-				resumeOn: '1014',
-				downloadPdf: true,
-				binaryPropertyName: 'data',
-				...parameters,
-			},
+			parameters: { resumeOn: '1014', downloadPdf: true, binaryPropertyName: 'data' },
 			body,
+			query: { signature: token },
 			credentials: { lofirmoApi: STUB_CREDENTIALS },
 			http,
 			evaluate: () => JSON.stringify(prepared),
@@ -213,12 +223,24 @@ describe('resuming', () => {
 		});
 	});
 
-	it('answers a report about another contract, or a status it does not resume on, without calling Lofirmo', async () => {
+	it('answers a call naming no contract of its own, or a status it does not resume on, without calling Lofirmo', async () => {
 		const http = jest.fn(answer(status('1014')));
-		const other = await resume({ contractId: 'C7', status: '1014' }, http);
-		const early = await resume({ contractId: 'C1', status: '11' }, http);
-		expect(other.responseData.workflowData).toBeUndefined();
-		expect(early.responseData.workflowData).toBeUndefined();
+		for (const body of [
+			{ contractId: 'C7', status: '1014' },
+			{ status: '1014' },
+			{ contractId: 'C1', status: '11' },
+		]) {
+			const result = await resume(body, http);
+			expect(result.responseData.workflowData).toBeUndefined();
+		}
+		expect(http).not.toHaveBeenCalled();
+	});
+
+	it('refuses a wrong token itself (n8n 1.x checks none) with 401, calling nothing', async () => {
+		const http = jest.fn(answer(status('1014')));
+		const result = await resume({ contractId: 'C1', status: '1014' }, http, 'ef'.repeat(32));
+		expect(result.responseData).toEqual({ noWebhookResponse: true });
+		expect(result.response.statusCode).toBe(401);
 		expect(http).not.toHaveBeenCalled();
 	});
 
