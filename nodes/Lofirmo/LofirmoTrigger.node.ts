@@ -17,7 +17,8 @@ import { fetchCertificate } from './trigger/certificate';
 import { isWanted, reportFilter } from './trigger/filters';
 import { readBody, writeBodyFailure } from './trigger/body';
 import { readPayload } from './trigger/payload';
-import { normaliseReport, type Report } from './trigger/report';
+import { CONTRACT_EVENT, normaliseReport, type Report } from './trigger/report';
+import { resumeTarget, wakeWaitingExecution } from './trigger/resume';
 import {
 	DEFAULT_TIME_LIMIT_SECONDS,
 	MAX_TIME_LIMIT_SECONDS,
@@ -123,6 +124,12 @@ export class LofirmoTrigger implements INodeType {
 		const headers = this.getHeaderData();
 		const payload = readPayload(this.getBodyData(), headers['content-type'], rawBody);
 		const report = normaliseReport(payload);
+		// a contract sent by Send and Wait for Signature: wake its execution up, whatever this workflow's filters say
+		const waiting = report.event === CONTRACT_EVENT ? resumeTarget.call(this, report) : undefined;
+		if (waiting) {
+			wakeWaitingExecution.call(this, waiting.code, report);
+			report.waitingExecution = waiting.item;
+		}
 
 		const filter = reportFilter(
 			this.getNodeParameter('events', []),

@@ -46,13 +46,24 @@ export interface ContextOptions {
 	/** Replace real HTTP (unit tests); default is real HTTP with Basic auth. */
 	http?: HttpHandler;
 	node?: Partial<INode>;
+	/** What `$execution.resumeUrl` evaluates to (the only expression a node evaluates itself here) */
+	resumeUrl?: string;
 }
 
 export interface TestContext {
 	ctx: IExecuteFunctions;
 	/** Every request the node asked n8n to send, in order. */
 	calls: HttpCall[];
+	/** The node's stack entry, as n8n saves it with a waiting execution */
+	executeData: { data: { main: INodeExecutionData[][] } };
+	/** What the node passed to putExecutionToWait, if it called it */
+	waitTill: () => Date | undefined;
 }
+
+/** The execution id and resume URL (with n8n 2.x's 64-hex token) of the test contexts. */
+export const TEST_EXECUTION_ID = '4711';
+export const TEST_RESUME_TOKEN = 'ab'.repeat(32);
+export const TEST_RESUME_URL = `http://n8n.test/webhook-waiting/${TEST_EXECUTION_ID}?signature=${TEST_RESUME_TOKEN}`;
 
 export interface LogEntry {
 	level: string;
@@ -122,6 +133,8 @@ export function createExecuteContext(options: ContextOptions): TestContext {
 		...options.node,
 	};
 
+	const executeData = { data: { main: [items] } };
+	let waitTill: Date | undefined;
 	const paramsFor = (itemIndex: number): IDataObject =>
 		typeof options.parameters === 'function' ? options.parameters(itemIndex) : options.parameters;
 
@@ -130,7 +143,15 @@ export function createExecuteContext(options: ContextOptions): TestContext {
 		getInputData: () => items,
 		continueOnFail: () => options.continueOnFail ?? false,
 		getTimezone: () => 'Europe/Madrid',
-		getExecutionId: () => 'test-execution',
+		getExecutionId: () => TEST_EXECUTION_ID,
+		getExecuteData: () => executeData,
+		async putExecutionToWait(date: Date) {
+			waitTill = date;
+		},
+		evaluateExpression(expression: string) {
+			if (expression.includes('$execution.resumeUrl')) return options.resumeUrl ?? TEST_RESUME_URL;
+			throw new Error(`the test context evaluates no expression "${expression}"`);
+		},
 		getCredentials: async () => ({ ...options.credentials }) as unknown as IDataObject,
 		getNodeParameter(name: string, itemIndex: number, ...rest: unknown[]) {
 			const value = lookup(paramsFor(itemIndex), name);
@@ -185,7 +206,7 @@ export function createExecuteContext(options: ContextOptions): TestContext {
 			},
 		},
 	};
-	return { ctx: ctx as unknown as IExecuteFunctions, calls };
+	return { ctx: ctx as unknown as IExecuteFunctions, calls, executeData, waitTill: () => waitTill };
 }
 
 function lookup(params: IDataObject, path: string): unknown {

@@ -9,6 +9,7 @@ import type { IncomingHttpHeaders } from 'http';
 import { mock } from 'jest-mock-extended';
 import type {
 	IDataObject,
+	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
 	INodeParameters,
@@ -43,6 +44,12 @@ export interface WebhookCall {
 	 * a call to anything else throws rather than returning undefined, and it is light enough for thousands of calls.
 	 */
 	plain?: boolean;
+	/** What `this.evaluateExpression` answers (a webhook call evaluates only what n8n hands it this way). */
+	evaluate?: (expression: string) => unknown;
+	/** The request's query string, parsed (`signature` on a resume call). */
+	query?: IDataObject;
+	/** n8n's plain `helpers.httpRequest` (the trigger's call to a waiting execution's resume URL). */
+	httpRequest?: (options: IHttpRequestOptions) => Promise<unknown>;
 }
 
 export interface RecordedResponse {
@@ -100,6 +107,14 @@ export async function callWebhook(
 	const { entries, logger } = recordingLogger();
 	const response: RecordedResponse = { headers: {} };
 	const res = {
+		status(statusCode: number) {
+			response.statusCode = statusCode;
+			return res;
+		},
+		json(body: unknown) {
+			response.body = JSON.stringify(body);
+			return res;
+		},
 		writeHead(statusCode: number, headers: Record<string, string> = {}) {
 			response.statusCode = statusCode;
 			Object.assign(response.headers, headers);
@@ -115,6 +130,7 @@ export async function callWebhook(
 		prepareBinaryData: shared.ctx.helpers.prepareBinaryData,
 		httpRequestWithAuthentication: shared.ctx.helpers.httpRequestWithAuthentication,
 		returnJsonArray: shared.ctx.helpers.returnJsonArray,
+		...(call.httpRequest ? { httpRequest: call.httpRequest } : {}),
 	} as IWebhookFunctions['helpers'];
 	const headers = call.headers ?? {};
 	let rawBodyReads = 0;
@@ -140,9 +156,14 @@ export async function callWebhook(
 		getTimezone: () => 'Europe/Madrid',
 		getBodyData: () => call.body as IDataObject,
 		getHeaderData: () => headers,
+		getQueryData: () => call.query ?? {},
 		getRequestObject: () => request as never,
 		getResponseObject: () => res as never,
 		getNodeParameter: ((name: string, fallback?: unknown) => parameters[name] ?? fallback) as never,
+		evaluateExpression: ((expression: string) => {
+			if (!call.evaluate) throw new Error(`no expression was expected: ${expression}`);
+			return call.evaluate(expression);
+		}) as never,
 		getCredentials: (async (type: string) => {
 			const found = (call.credentials as Record<string, object> | undefined)?.[type];
 			if (!found) throw new Error(`Node does not have any credentials set for "${type}"`);

@@ -35,6 +35,12 @@ export interface Operation {
 		itemIndex: number,
 		run: LofirmoRun,
 	): Promise<INodeExecutionData[]>;
+	/** Runs once after every item, with the node's output (Send and Wait for Signature: the wait). */
+	finish?(
+		this: IExecuteFunctions,
+		output: INodeExecutionData[],
+		run: LofirmoRun,
+	): Promise<INodeExecutionData[]>;
 }
 
 export interface Resource {

@@ -54,7 +54,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			returnData.push(...outcome.value);
 		}
 	}
-	return [returnData];
+	return [handler?.finish ? await handler.finish.call(this, returnData, run) : returnData];
 }
 
 /** Our own errors already carry the item and a description; anything else is wrapped so n8n shows it properly. */

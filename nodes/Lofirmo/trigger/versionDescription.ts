@@ -108,4 +108,13 @@ export const properties: INodeProperties[] = [
 		description:
 			'Lofirmo waits for the answer while the PDF downloads. Past this limit the report starts the workflow without the PDF (with downloadError set), so Lofirmo does not time out and send it again.',
 	},
+	{
+		displayName: 'Resume URL Base',
+		name: 'resumeUrlBase',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. http://127.0.0.1:5678/webhook-waiting',
+		description:
+			"Reports of contracts sent by Contract → Send and Wait for Signature wake the waiting workflow up through n8n's webhook-waiting address. Leave empty to use this n8n's own; set it when n8n cannot reach its own public URL (e.g. behind a proxy reachable only from outside).",
+	},
 ];

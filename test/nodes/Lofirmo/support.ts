@@ -38,6 +38,7 @@ export interface RunOptions {
 	http?: HttpHandler;
 	items?: INodeExecutionData[];
 	continueOnFail?: boolean;
+	resumeUrl?: string;
 }
 
 type Parameters = Record<string, unknown>;
@@ -50,15 +51,16 @@ export function run(
 	parameters: Parameters | ((itemIndex: number) => Parameters),
 	options: RunOptions = {},
 ) {
-	const { ctx, calls } = createExecuteContext({
+	const { ctx, calls, executeData, waitTill } = createExecuteContext({
 		parameters: parameters as IDataObject | ((itemIndex: number) => IDataObject),
 		credentials: options.credentials ?? STUB_CREDENTIALS,
 		http: options.http,
 		items: options.items,
 		continueOnFail: options.continueOnFail,
 		description: node.description,
+		resumeUrl: options.resumeUrl,
 	});
-	return { output: node.execute.call(ctx), calls };
+	return { output: node.execute.call(ctx), calls, executeData, waitTill };
 }
 
 /** A stub Lofirmo that answers every call with the given body (an object is sent as the usual one-element array). */

@@ -3,6 +3,7 @@ import * as cancelContract from './cancelContract';
 import * as continueFlow from './continueFlow';
 import * as contractStatus from './contractStatus';
 import * as downloadContractPdf from './downloadContractPdf';
+import * as sendAndWait from './sendAndWait';
 import * as sendContract from './sendContract';
 
 /** In the order the editor lists them (by name). */
@@ -12,6 +13,7 @@ export const operations = [
 	downloadContractPdf,
 	contractStatus,
 	sendContract,
+	sendAndWait,
 ] as const;
 
 export const resource = defineResource(

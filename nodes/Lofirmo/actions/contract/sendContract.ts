@@ -43,9 +43,16 @@ export async function execute(
 	itemIndex: number,
 	run: LofirmoRun,
 ): Promise<INodeExecutionData[]> {
-	const check = createChecks(this, itemIndex);
-	const signers = readSigners(this, itemIndex, check);
-	const extra = this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const body = contractBody(this, itemIndex);
+	const data = await lofirmoApiRequest.call(this, apiFunction, body, { itemIndex, run });
+	return [{ json: sentContract(data) }];
+}
+
+/** The request body of a send, every value checked (also used by Send and Wait for Signature). */
+export function contractBody(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+	const check = createChecks(ctx, itemIndex);
+	const signers = readSigners(ctx, itemIndex, check);
+	const extra = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const optional = optionalFields(extra);
 
 	const minChecks = optional('minCheckboxes', (value) =>
@@ -61,7 +68,7 @@ export async function execute(
 		);
 	}
 
-	const body = compact({
+	return compact({
 		Firmantes: signers,
 		Flujotrabajo: optional('workflowId', (value) => check.text('Saved Workflow ID', value)),
 		Firmasemisor: optional('senderSignatures', (value) => senderSignatures(check, value)),
@@ -98,20 +105,18 @@ export async function execute(
 		Minimocheck: minChecks,
 		Maximocheck: maxChecks,
 	});
+}
 
-	const data = await lofirmoApiRequest.call(this, apiFunction, body, { itemIndex, run });
-	return [
-		{
-			json: {
-				contractId: textField(data, 'ContratoId'),
-				reportId: textField(data, 'ReportId'),
-				credits: numberField(data, 'Cred'),
-				signers: numberField(data, 'Firmantes'),
-				documents: numberField(data, 'Documentos'),
-				raw: data,
-			},
-		},
-	];
+/** What a send answered, as the node outputs it. */
+export function sentContract(data: IDataObject): IDataObject {
+	return {
+		contractId: textField(data, 'ContratoId'),
+		reportId: textField(data, 'ReportId'),
+		credits: numberField(data, 'Cred'),
+		signers: numberField(data, 'Firmantes'),
+		documents: numberField(data, 'Documentos'),
+		raw: data,
+	};
 }
 
 /** `Firmasemisor`: comma-separated IDs (or an array from an expression) → [{ "ID": 1865998 }]. */
