@@ -209,7 +209,11 @@ describe('as an AI tool', () => {
 		const sends = ['sendContract', 'sendIdentity'];
 		for (const { operation } of everyOperation) {
 			const text = operation.toolDescription;
-			if (sends.includes(operation.option.value)) {
+			if (operation.option.value === 'sendAndWaitForSignature') {
+				// it refuses to run as a tool: the model is told not to call it, and why it would cost
+				expect(text).toMatch(/^Do not call this tool/);
+				expect(text).toMatch(/spends credits and messages real people/);
+			} else if (sends.includes(operation.option.value)) {
 				expect(text).toMatch(/spends credits/);
 				expect(text).toMatch(/messages (real people|a real person)/);
 				expect(text).toMatch(/never twice/);

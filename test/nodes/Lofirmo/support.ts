@@ -1,5 +1,5 @@
 /** Runs the Lofirmo node in the fake n8n context, with a stubbed Lofirmo (unit tests) or real HTTP (integration). */
-import type { IDataObject, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestOptions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { Lofirmo } from '../../../nodes/Lofirmo/Lofirmo.node';
@@ -39,6 +39,8 @@ export interface RunOptions {
 	items?: INodeExecutionData[];
 	continueOnFail?: boolean;
 	resumeUrl?: string;
+	/** e.g. the tool variant's type */
+	node?: Partial<INode>;
 }
 
 type Parameters = Record<string, unknown>;
@@ -59,6 +61,7 @@ export function run(
 		continueOnFail: options.continueOnFail,
 		description: node.description,
 		resumeUrl: options.resumeUrl,
+		node: options.node,
 	});
 	return { output: node.execute.call(ctx), calls, executeData, waitTill };
 }

@@ -30,7 +30,7 @@ export const option = {
 } as const;
 
 export const toolDescription =
-	'Not for AI tools: it pauses the workflow until the contract is signed, which a tool call cannot wait for. Use Send, then Get Status.';
+	'Do not call this tool: it would send a contract (it spends credits and messages real people) and then pause the workflow until the contract is signed, which a tool call cannot wait for, so it refuses to run as a tool. To send a contract use Send, then Get Status.';
 
 /** The same call as Send: one contract per item. */
 export const apiFunction = sendContract.apiFunction;
@@ -110,6 +110,17 @@ export async function execute(
 	itemIndex: number,
 	run: LofirmoRun,
 ): Promise<INodeExecutionData[]> {
+	if (this.getNode().type.endsWith('Tool')) {
+		throw new NodeOperationError(
+			this.getNode(),
+			'Send and Wait for Signature cannot run as an AI tool',
+			{
+				itemIndex,
+				description:
+					'A tool call cannot wait days for a signature. Nothing was sent. Give the agent Contract → Send and Contract → Get Status instead.',
+			},
+		);
+	}
 	if (this.getInputData().length > MAX_ITEMS) {
 		throw new NodeOperationError(
 			this.getNode(),

@@ -76,6 +76,33 @@ describe('sending', () => {
 		]);
 	});
 
+	it("sends what Send sends, the reference aside: the send and its faults are Send's", async () => {
+		const extra = { additionalFields: { userReference: 'Deal 9', message: 'Firme aquí: [LINK]' } };
+		const plain = run(
+			{
+				resource: 'contract',
+				operation: 'sendContract',
+				signersInput: 'fields',
+				signers: { signer: [ana] },
+				...extra,
+			},
+			{ http: answer({ Res: '10', ContratoId: 'C1', ReportId: 'R1' }) },
+		);
+		await plain.output;
+		const waiting = sendAndWait(extra);
+		await waiting.output;
+		const { Referenciausuario: coded, ...rest } = sentBody(waiting.calls);
+		expect(rest).toEqual({ ...sentBody(plain.calls), Referenciausuario: undefined });
+		expect(String(coded)).toMatch(/^Deal 9 n8nwait-/);
+		expect(waiting.calls[0].options.url).toBe(plain.calls[0].options.url);
+	});
+
+	it('refuses to run as an AI tool, sending nothing', async () => {
+		const { output, calls } = sendAndWait({}, { node: { type: 'n8n-nodes-lofirmo.lofirmoTool' } });
+		expect((await failure(output)).message).toMatch(/cannot run as an AI tool/);
+		expect(calls).toHaveLength(0);
+	});
+
 	it('sends one contract per item, each code naming its item, and replaces the items without touching the originals', async () => {
 		const items = [{ json: { deal: 1 } }, { json: { deal: 2 } }];
 		const { output, calls, executeData } = sendAndWait({}, { items });
