@@ -162,6 +162,12 @@ Try it:
        MCP URL  ${samples.mcpServerUrl}   (streamable HTTP)
        Header   Authorization: Bearer ${samples.mcpToken}
      Client configuration: README, "Use with AI agents". The two Send tools spend credits and message people.
+  5. One workflow from CRM event to signed PDF: "CRM deal won → send and wait for signature" sends the contract
+     and waits (see it under the workflow's Executions as Waiting) until the report of step 2 wakes it up.
+       curl -s -X POST ${samples.crmWaitWebhookUrl} -H 'content-type: application/json' \\
+         -d '{"dealId":"D-1002","contact":{"name":"Ana García","email":"ana@example.com","phone":"34600000001","taxId":"00000000T"}}'
+       curl -s -X POST ${sandboxUrl}/_sandbox/contracts/<contractId>/certify   (the contractId: in the execution)
+     The same execution carries on with the certified PDF: deal-D-1002-signed.pdf in the folder above.
   Executions show up in the editor under each workflow's Executions tab.
 
 Ctrl-C stops ${QUEUE ? 'every process' : 'n8n and the sandbox'}.`);

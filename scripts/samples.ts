@@ -2,7 +2,7 @@
  * The sample workflows shipped in workflows/, and what a running n8n needs to use them against the sandbox:
  * credentials, environment, import, activation. Shared by the end-to-end tests and `npm run dev`.
  *
- * How the three samples fit together (one Lofirmo account has one report URL):
+ * How the samples fit together (one Lofirmo account has one report URL):
  *   1. "CRM deal won → send contract": Webhook (the CRM's event) → Lofirmo: Contract → Send.
  *   2. "signed → storage": Lofirmo Trigger (the account's report URL; Basic auth; 1014 and 5100 only, certified
  *      PDF attached) → Switch: PDF missing → Stop and Error with the reason; contract → write the PDF into
@@ -14,6 +14,9 @@
  *   4. "MCP server of Lofirmo tools": MCP Server Trigger (Bearer auth) serving Lofirmo tools to an outside AI
  *      assistant: Send_contract, Get_contract_status, Download_contract_PDF, Send_identity_check, Get_credits,
  *      their inputs filled by the model with `$fromAI`.
+ *   5. "CRM deal won → send and wait for signature → signed PDF": Webhook (the CRM's event, answered at once) →
+ *      Lofirmo: Contract → Send and Wait for Signature, woken up by sample 2's trigger when the report comes →
+ *      write the certified PDF → a Set node where the user's CRM update goes.
  * On n8n 2.x a workflow that calls another can only be published once the callee is: sample 3 before sample 2.
  */
 import axios from 'axios';
@@ -67,6 +70,7 @@ export const SAMPLE_WORKFLOW_IDS = {
 	signedToStorage: 'lofirmoSampleSigned',
 	identityCheckFirst: 'lofirmoSampleIdentity',
 	mcpServer: 'lofirmoSampleMcp',
+	sendAndWait: 'lofirmoSampleSendAndWait',
 } as const;
 
 export interface SampleSetup {
@@ -78,6 +82,8 @@ export interface SampleSetup {
 	reportsWebhookUrl: string;
 	/** sample 4: the MCP Server Trigger's URL (streamable HTTP), where an MCP client finds the Lofirmo tools */
 	mcpServerUrl: string;
+	/** sample 5: POST `{ dealId, contact: { … } }` as for sample 1; the execution then waits for the signature */
+	crmWaitWebhookUrl: string;
 	/** where sample 2 writes the PDFs (absolute) */
 	signedDir: string;
 	/** what the reports must carry as HTTP Basic auth */
@@ -147,7 +153,11 @@ export function sampleWebhookUrls(
 	baseUrl: string,
 ): Pick<
 	SampleSetup,
-	'crmWebhookUrl' | 'newCustomerWebhookUrl' | 'reportsWebhookUrl' | 'mcpServerUrl'
+	| 'crmWebhookUrl'
+	| 'newCustomerWebhookUrl'
+	| 'reportsWebhookUrl'
+	| 'mcpServerUrl'
+	| 'crmWaitWebhookUrl'
 > {
 	const workflows = sampleWorkflows() as WorkflowJson[];
 	const base = baseUrl.replace(/\/+$/, '');
@@ -168,6 +178,7 @@ export function sampleWebhookUrls(
 		reportsWebhookUrl: `${base}/webhook/${trigger.webhookId}/lofirmo`,
 		// the MCP Server Trigger (typeVersion 2, streamable HTTP) answers at /mcp/<path>
 		mcpServerUrl: `${base}/mcp/${String(mcpServer.parameters?.path)}`,
+		crmWaitWebhookUrl: `${base}/webhook/${webhookPath(SAMPLE_WORKFLOW_IDS.sendAndWait)}`,
 	};
 }
 
@@ -217,6 +228,8 @@ function webhookUrlOf(
 			return urls.reportsWebhookUrl;
 		case SAMPLE_WORKFLOW_IDS.mcpServer:
 			return urls.mcpServerUrl;
+		case SAMPLE_WORKFLOW_IDS.sendAndWait:
+			return urls.crmWaitWebhookUrl;
 		default:
 			return undefined;
 	}

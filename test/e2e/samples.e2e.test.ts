@@ -7,6 +7,9 @@
  *   npm run build && npx jest -c test/e2e/jest.config.js test/e2e/samples.e2e.test.ts
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { getExecution, type PublicExecution } from '../../scripts/n8n-harness';
 
 import { SAMPLE_CREDENTIALS, sampleWorkflows } from '../../scripts/samples';
 
@@ -29,6 +32,9 @@ import {
 	sendDeal,
 	signAndCertify,
 	certifiedReportUntyped,
+	crmDeal,
+	type SamplesRun,
+	WAIT_MS,
 	testCredential,
 	useSamples,
 	type ReportFormat,
@@ -51,12 +57,13 @@ describe('sample workflow files', () => {
 		connections: Record<string, Record<string, Array<Array<{ node: string }>>>>;
 	}>;
 
-	it('are the four samples, importable as they are (fixed ids, webhook ids, the sample credentials)', () => {
+	it('are the five samples, importable as they are (fixed ids, webhook ids, the sample credentials)', () => {
 		expect(workflows.map((w) => w.id)).toEqual([
 			IDS.crmDealWon,
 			IDS.signedToStorage,
 			IDS.identityCheckFirst,
 			IDS.mcpServer,
+			IDS.sendAndWait,
 		]);
 		const credentialRefs = Object.values(SAMPLE_CREDENTIALS).map((c) =>
 			JSON.stringify({ id: c.id, name: c.name }),
@@ -170,6 +177,31 @@ describeRow(2, 'sample workflows on n8n 2.x', () => {
 		expectSuccess(execution);
 		expect(execution.mode).toBe('webhook');
 		expect(nodeOutput(execution, 'Send contract')[0]?.json).toMatchObject({ contractId, reportId });
+	});
+
+	it("sample 5: CRM deal won → the execution waits → the certified report, through sample 2's trigger, resumes it with the PDF", async () => {
+		const r = run();
+		const before = await executionIds(r.n8n, IDS.sendAndWait);
+		const answer = await post(r.setup.crmWaitWebhookUrl, crmDeal('D-1002'));
+		expect(answer.status).toBe(200);
+		// a waiting execution counts as settled: n8n keeps it in its database until the signature
+		const [waiting] = await newExecutions(r.n8n, IDS.sendAndWait, before);
+		expect(waiting.status).toBe('waiting');
+		const contractId = String(
+			nodeOutput(waiting, 'Send and wait for signature')[0]?.json.contractId,
+		);
+		expect(r.sb.state.contracts.get(contractId)?.params.referenciausuario).toMatch(
+			/^D-1002 n8nwait-/,
+		);
+
+		await signAndCertify(r, contractId);
+		const done = await settled(r, waiting.id);
+		expectSuccess(done);
+		expect(nodeOutput(done, 'Deal signed (update your CRM here)')[0]?.json).toMatchObject({
+			dealId: 'D-1002',
+			contractId,
+		});
+		expectPdfFile(path.join(r.setup.signedDir, 'deal-D-1002-signed.pdf'), contractId);
 	});
 
 	it('signed and certified (JSON report, Basic auth) → "signed → storage" writes the certified PDF of that contract', async () => {
@@ -408,3 +440,14 @@ describeRow(2, 'sample workflows on n8n 2.x', () => {
 		expect(error.description).toContain('The request was not repeated');
 	});
 });
+
+/** The execution once it is no longer waiting or running (polls n8n's public API by id). */
+async function settled(r: SamplesRun, id: string): Promise<PublicExecution> {
+	const deadline = Date.now() + WAIT_MS;
+	for (;;) {
+		const execution = await getExecution(r.n8n, id);
+		if (!['new', 'running', 'waiting'].includes(execution.status)) return execution;
+		if (Date.now() > deadline) throw new Error(`execution ${id} is still ${execution.status}`);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
