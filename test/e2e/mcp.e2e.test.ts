@@ -440,7 +440,7 @@ function aiToolSuites(version: N8nVersion): void {
 
 				const badMobile = await callTool(r, 'Send_identity_check', { mobile: 'call me' });
 				expect(errorOf(badMobile.result)).toBe(
-					'Mobile is not a valid mobile number\n\nDetails: Got "call me". Use the international format with the country code and no leading 00, e.g. 34600000001 (spaces, "+" and dashes are removed for you).',
+					'Mobile is not a valid mobile number\n\nDetails: Got "call me". Use the international format with the country code, e.g. 34600000001 (spaces, dashes and a leading "+" or "00" are removed for you); a national number starting with 0 needs its country code instead of the 0.',
 				);
 				expect(badMobile.requests).toEqual([]);
 			});
