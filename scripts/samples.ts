@@ -70,7 +70,7 @@ export const SAMPLE_WORKFLOW_IDS = {
 	signedToStorage: 'lofirmoSampleSigned',
 	identityCheckFirst: 'lofirmoSampleIdentity',
 	mcpServer: 'lofirmoSampleMcp',
-	sendAndWait: 'lofirmoSampleSendAndWait',
+	sendAndWait: 'lofirmoSampleWaitSign',
 } as const;
 
 export interface SampleSetup {
