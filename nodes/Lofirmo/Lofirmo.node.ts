@@ -11,10 +11,11 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { resumeWhenSigned } from './actions/contract/sendAndWait.resume';
 import { router } from './actions/router';
+import { RESUME_PATH } from './shared/resumeCode';
 import { properties, subtitle } from './actions/versionDescription';
 
 /**
- * Send and Wait for Signature's resume URL (<n8n>/webhook-waiting/<execution>?signature=…), called by the Lofirmo
+ * Send and Wait for Signature's resume URL (<n8n>/webhook-waiting/<execution>/lofirmo-signature?signature=…), called by the Lofirmo
  * Trigger. A restart webhook: n8n serves it only while an execution of this node waits and never registers it at
  * activation, so this action node has no webhook lifecycle (webhookMethods) to implement. n8n's community-node rule
  * webhook-lifecycle-complete, written for triggers that register a webhook with a third party, reads only an inline
@@ -24,7 +25,7 @@ const RESUME_WEBHOOKS: IWebhookDescription[] = [
 	{
 		name: 'default',
 		httpMethod: 'POST',
-		path: '',
+		path: RESUME_PATH,
 		restartWebhook: true,
 		responseMode: 'onReceived',
 		// empty, so n8n answers with webhook()'s `webhookResponse`

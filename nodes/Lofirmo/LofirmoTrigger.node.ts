@@ -18,7 +18,7 @@ import { isWanted, reportFilter } from './trigger/filters';
 import { readBody, writeBodyFailure } from './trigger/body';
 import { readPayload } from './trigger/payload';
 import { CONTRACT_EVENT, normaliseReport, type Report } from './trigger/report';
-import { resumeTarget, wakeWaitingExecution } from './trigger/resume';
+import { waitingExecutionOf, wakeWaitingExecution } from './trigger/resume';
 import {
 	DEFAULT_TIME_LIMIT_SECONDS,
 	MAX_TIME_LIMIT_SECONDS,
@@ -125,9 +125,11 @@ export class LofirmoTrigger implements INodeType {
 		const payload = readPayload(this.getBodyData(), headers['content-type'], rawBody);
 		const report = normaliseReport(payload);
 		// a contract sent by Send and Wait for Signature: wake its execution up, whatever this workflow's filters say
-		const waiting = report.event === CONTRACT_EVENT ? resumeTarget.call(this, report) : undefined;
+		const waiting =
+			report.event === CONTRACT_EVENT ? waitingExecutionOf.call(this, report) : undefined;
 		if (waiting) {
-			wakeWaitingExecution.call(this, waiting.code, report);
+			// beside the report, not before it: Lofirmo gets its answer without waiting for the resumed node
+			void wakeWaitingExecution.call(this, waiting.code, report);
 			report.waitingExecution = waiting.item;
 		}
 

@@ -194,9 +194,17 @@ describeRow(2, 'sample workflows on n8n 2.x', () => {
 			/^D-1002 n8nwait-/,
 		);
 
+		const storageBefore = await executionIds(r.n8n, IDS.signedToStorage);
 		await signAndCertify(r, contractId);
 		const done = await settled(r, waiting.id);
 		expectSuccess(done);
+		// the certified report still started sample 2, naming the execution it woke up (and is awaited here, so the
+		// next test does not count it as its own)
+		const [stored] = await newExecutions(r.n8n, IDS.signedToStorage, storageBefore);
+		expect(nodeOutput(stored, 'Lofirmo reports')[0]?.json.waitingExecution).toEqual({
+			executionId: waiting.id,
+			itemIndex: 0,
+		});
 		expect(nodeOutput(done, 'Deal signed (update your CRM here)')[0]?.json).toMatchObject({
 			dealId: 'D-1002',
 			contractId,

@@ -40,7 +40,7 @@ const QUEUE_DATA_DIR = 'send-and-wait-queue';
 const API = { id: 'waitLofirmoApi', name: 'Lofirmo (sandbox)' };
 const IDS = { send: 'waitSendAndWait', limit: 'waitTimeLimit', reports: 'waitReports' };
 const TRIGGER_PATH = `${randomUUID()}`;
-/** n8n's WaitTracker looks for executions to resume every 60 s: a 1-minute limit ends within ~2 minutes */
+/** n8n's WaitTracker looks for due executions every 60 s (and at start): a bound for a 1-minute limit to end */
 const TIME_LIMIT_WAIT_MS = 180_000;
 
 function node(name: string, type: string, typeVersion: number, parameters: object, extra = {}) {
@@ -219,13 +219,42 @@ function reportOf(contractId: string, status: string) {
 	);
 }
 
+/** A certified report for a contract, posted to the trigger as Lofirmo would, with the reference given. */
+async function postCertifiedReport(contractId: string, reference: string): Promise<void> {
+	const answer = await post(reportsUrl(), {
+		Servicio: 'CONTRATACION',
+		ContratoID: contractId,
+		ReportID: '1',
+		Resultado: '1014',
+		FechaEnvio: '2026-11-30 10:00',
+		FechaFirma: '2026-11-30 11:00',
+		NumFirmantes: '1',
+		NumFimados: '1',
+		Referencia: reference,
+		TipoFirma: '3',
+	});
+	expect(answer.status).toBe(200);
+}
+
+const statusChecks = () => sb.requests.filter((r) => r.fn === 'contractStatus').length;
+
 describeRow(2, 'Send and Wait for Signature (n8n 2.x)', () => {
 	useHost(DATA_DIR, () => startRegular(true));
+
+	// the time limit ends a wait only at n8n's next look for due executions (once a minute): the deal with a 1-minute
+	// limit is sent first and checked last, so that minute passes while the other tests run
+	let limited: Promise<{ execution: PublicExecution; contractId: string }>;
+	it('sends a deal whose wait is limited to one minute (its end is checked last)', async () => {
+		limited = sendDeal('wait-deal-limited', IDS.limit, 'DEAL-4');
+		expect((await limited).execution.status).toBe('waiting');
+	});
 
 	it('waits in the database; a non-final report leaves it waiting; the certified one resumes it with the PDF', async () => {
 		const { execution, contractId } = await sendDeal('wait-deal', IDS.send, 'DEAL-1');
 		// the reference Lofirmo echoes: the user's first, then the code
-		const sent = sb.requests.find((r) => r.fn === 'sendContract' && r.status === 200);
+		const sent = sb.requests.find(
+			(r) => r.fn === 'sendContract' && String(r.params.referenciausuario).startsWith('DEAL-1 '),
+		);
 		expect(String(sent?.params.referenciausuario)).toMatch(/^DEAL-1 n8nwait-\d+-0-/);
 
 		await sb.signContract(contractId);
@@ -233,7 +262,9 @@ describeRow(2, 'Send and Wait for Signature (n8n 2.x)', () => {
 		await reportOf(contractId, '11');
 		// the trigger logs what the waiting node answered: not resumed, still waiting for its one contract
 		await waitForLog(
-			new RegExp(`woke up waiting execution ${execution.id} \\(item 0\\): .*"resumed":false`),
+			new RegExp(
+				`still waiting: waiting execution ${execution.id} \\(item 0\\): .*"resumed":false`,
+			),
 		);
 		expect((await getExecution(host.n8n, execution.id, false)).status).toBe('waiting');
 
@@ -261,6 +292,15 @@ describeRow(2, 'Send and Wait for Signature (n8n 2.x)', () => {
 			executionId: execution.id,
 			itemIndex: 0,
 		});
+
+		// a stale code (Lofirmo sending the report again): n8n answers 409, nothing runs or asks Lofirmo again
+		const checksBefore = statusChecks();
+		await postCertifiedReport(contractId, String(sent?.params.referenciausuario));
+		await waitForLog(
+			new RegExp(`waiting execution ${execution.id} \\(item 0\\) answered HTTP 409`),
+		);
+		expect(statusChecks()).toBe(checksBefore);
+		expect((await getExecution(host.n8n, execution.id, false)).status).toBe('success');
 	});
 
 	it('resumes after n8n was restarted while it waited', async () => {
@@ -281,22 +321,9 @@ describeRow(2, 'Send and Wait for Signature (n8n 2.x)', () => {
 
 	it('wakes nothing with a forged code, and still emits the report', async () => {
 		const { execution, contractId } = await sendDeal('wait-deal', IDS.send, 'DEAL-3');
-		const statusChecks = () => sb.requests.filter((r) => r.fn === 'contractStatus').length;
 		const checksBefore = statusChecks();
 		const forged = makeResumeReference('DEAL-3', execution.id, randomBytes(32).toString('hex'), 0);
-		const answer = await post(reportsUrl(), {
-			Servicio: 'CONTRATACION',
-			ContratoID: contractId,
-			ReportID: '1',
-			Resultado: '1014',
-			FechaEnvio: '2026-11-30 10:00',
-			FechaFirma: '2026-11-30 11:00',
-			NumFirmantes: '1',
-			NumFimados: '1',
-			Referencia: forged,
-			TipoFirma: '3',
-		});
-		expect(answer.status).toBe(200);
+		await postCertifiedReport(contractId, forged);
 		await reportOf(contractId, '1014');
 		await waitForLog(/answered HTTP 401/);
 		expect((await getExecution(host.n8n, execution.id, false)).status).toBe('waiting');
@@ -306,7 +333,7 @@ describeRow(2, 'Send and Wait for Signature (n8n 2.x)', () => {
 	it(
 		'carries on at the time limit with timedOut: true and the contract it sent',
 		async () => {
-			const { execution, contractId } = await sendDeal('wait-deal-limited', IDS.limit, 'DEAL-4');
+			const { execution, contractId } = await limited;
 			const done = await executionWhere(
 				IDS.limit,
 				(e) => e.id === execution.id && e.status !== 'waiting',
@@ -368,7 +395,7 @@ describeRow(2, 'Send and Wait for Signature (n8n 2.x, queue mode)', () => {
 		const trail = executionTrail(host.stack!.processes());
 		expect(trail.enqueuedBy.get(execution.id)).toBe('webhook');
 		expect(trail.startedBy.get(execution.id)).toEqual(['worker-0', 'worker-0']);
-		expect(logs()).toMatch(
+		await waitForLog(
 			new RegExp(`woke up waiting execution ${execution.id} \\(item 0\\): .*"resumed":true`),
 		);
 	});

@@ -175,10 +175,11 @@ describe('resume code', () => {
 });
 
 describe('resume URL', () => {
-	it("is n8n's webhook-waiting URL for the code's execution, with its token", () => {
+	it("is n8n's webhook-waiting URL for the code's execution and Send and Wait's own path, with its token", () => {
 		const parsed = parseResumeReference(makeResumeReference('Deal', '1234', TOKEN, 0))!;
+		// the path: any other node of the execution waiting by then (a Wait node) answers 404, not this report
 		expect(resumeUrl('https://n8n.example.com/webhook-waiting/', parsed)).toBe(
-			`https://n8n.example.com/webhook-waiting/1234?signature=${TOKEN}`,
+			`https://n8n.example.com/webhook-waiting/1234/lofirmo-signature?signature=${TOKEN}`,
 		);
 	});
 

@@ -40,9 +40,9 @@ async function report(
 	return { result, calls };
 }
 
-/** The call runs in the background: wait until it has logged what happened. */
+/** The call runs in the background: wait until it has logged what happened (a bound, not a measure). */
 async function logged(result: WebhookResult, count = 1): Promise<void> {
-	for (let i = 0; i < 500 && result.logs.length < count; i++)
+	for (let i = 0; i < 2000 && result.logs.length < count; i++)
 		await new Promise((r) => setTimeout(r, 5));
 }
 
@@ -52,7 +52,7 @@ it("calls the execution's resume URL on its own n8n with the report, and emits t
 	expect(calls).toEqual([
 		expect.objectContaining({
 			method: 'POST',
-			url: `http://n8n.test/webhook-waiting/88?signature=${TOKEN}`,
+			url: `http://n8n.test/webhook-waiting/88/lofirmo-signature?signature=${TOKEN}`,
 			body: {
 				contractId: CONTRACT_REPORT.ContratoID,
 				reportId: CONTRACT_REPORT.ReportID,
@@ -77,7 +77,7 @@ it('uses the Resume URL Base when set, and wakes the execution even for a report
 	});
 	await logged(result);
 	expect(calls.map((call) => call.url)).toEqual([
-		`http://127.0.0.1:5678/webhook-waiting/88?signature=${TOKEN}`,
+		`http://127.0.0.1:5678/webhook-waiting/88/lofirmo-signature?signature=${TOKEN}`,
 	]);
 	expect(result.responseData.webhookResponse).toEqual({ received: true, ignored: 'filtered' });
 });
@@ -91,6 +91,28 @@ it('tries again while n8n says the execution is still running', async () => {
 	await logged(result);
 	expect(calls).toHaveLength(2);
 	expect(result.logs).toEqual([expect.objectContaining({ level: 'info' })]);
+});
+
+it('gives up after about five minutes of 503s (the waiting node could not check), and says so', async () => {
+	jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+	try {
+		const busy = { statusCode: 503, body: { resumed: false, error: 'Lofirmo answered HTTP 502' } };
+		const { result, calls } = await report(
+			{ Referencia: CODED },
+			Array.from({ length: 20 }, () => busy),
+		);
+		for (let i = 0; i < 20 && result.logs.length === 0; i++)
+			await jest.advanceTimersByTimeAsync(60_000);
+		expect(calls).toHaveLength(11);
+		expect(result.logs).toEqual([
+			expect.objectContaining({
+				level: 'warn',
+				message: expect.stringMatching(/HTTP 503 after 11 tries/),
+			}),
+		]);
+	} finally {
+		jest.useRealTimers();
+	}
 });
 
 it('logs what n8n refused (a wrong token, a finished execution) and still emits the report', async () => {

@@ -102,13 +102,24 @@ export function readResumeReference(reference: string): ResumeCodeReading {
 }
 
 /**
- * The URL that resumes the execution a code names: `<n8n's webhook-waiting base>/<execution id>?signature=<token>`,
- * the form `$execution.resumeUrl` has in n8n 2.x (n8n 1.x ignores the `signature` parameter for this node's webhook;
- * the node checks the token itself there).
+ * The path after the execution id that Send and Wait for Signature's resume webhook answers on. A fixed one: n8n
+ * resumes whichever node of the execution is waiting now, so with an empty path a late or repeated report could wake
+ * a later Wait node of the same run; with this one any other waiting node answers 404.
+ */
+export const RESUME_PATH = 'lofirmo-signature';
+
+/**
+ * The URL that resumes the execution a code names: `<n8n's webhook-waiting base>/<execution id>/lofirmo-signature?
+ * signature=<token>` (n8n 2.x checks the token; n8n 1.x ignores it, and the node checks it itself).
  */
 export function resumeUrl(webhookWaitingBaseUrl: string, code: ResumeCode): string {
 	const base = webhookWaitingBaseUrl.replace(/\/+$/, '');
-	return `${base}/${encodeURIComponent(code.executionId)}?signature=${code.token}`;
+	return `${base}/${encodeURIComponent(code.executionId)}/${RESUME_PATH}?signature=${code.token}`;
+}
+
+/** SHA-256 of a resume token, hex: what Send and Wait keeps in the execution instead of the token itself. */
+export function resumeTokenDigest(token: string): string {
+	return createHash('sha256').update(token.toLowerCase()).digest('hex');
 }
 
 /**

@@ -15,13 +15,20 @@ import {
 } from '../shared/resumeCode';
 import type { Report } from './report';
 
-/** While n8n is still running the execution (it sends, then saves it as waiting), it answers 409: try again. */
-const RUNNING_RETRIES = 10;
-const RUNNING_RETRY_MS = 1_000;
-const CALL_TIMEOUT_MS = 60_000;
+/**
+ * Calls that may succeed later are tried again for about five minutes: 409 while n8n is still running the execution
+ * (sending the other items, then saving it as waiting; longer with Batching or in queue mode), 503 when the waiting
+ * node could not ask Lofirmo, or Lofirmo did not yet say what its report said. The certified report is the last one:
+ * giving up early would leave the execution waiting for good.
+ */
+const RETRY_DELAYS_MS = [
+	1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 60_000, 60_000, 60_000, 60_000,
+];
+/** A resume re-reads every contract and may download their PDFs */
+const CALL_TIMEOUT_MS = 300_000;
 
 /** The waiting execution a report names, for the item (undefined when its reference carries no usable code). */
-export function resumeTarget(
+export function waitingExecutionOf(
 	this: IWebhookFunctions,
 	report: Report,
 ): { code: ResumeCode; item: IDataObject } | undefined {
@@ -62,6 +69,7 @@ async function callResumeUrl(
 		status: report.status,
 		itemIndex: code.itemIndex,
 	};
+	const where = `waiting execution ${code.executionId} (item ${code.itemIndex})`;
 	for (let attempt = 0; ; attempt++) {
 		const answer = await this.helpers.httpRequest({
 			method: 'POST',
@@ -74,16 +82,21 @@ async function callResumeUrl(
 		});
 		const status = Number(answer.statusCode);
 		const text = JSON.stringify(answer.body ?? '').slice(0, 300);
-		if (status === 409 && /running/i.test(text) && attempt < RUNNING_RETRIES) {
-			await sleep(RUNNING_RETRY_MS);
+		const later = status === 503 || (status === 409 && /running/i.test(text));
+		if (later && attempt < RETRY_DELAYS_MS.length) {
+			await sleep(RETRY_DELAYS_MS[attempt]);
 			continue;
 		}
-		const where = `waiting execution ${code.executionId} (item ${code.itemIndex})`;
 		if (status >= 200 && status < 300) {
-			this.logger.info(`Lofirmo Trigger: woke up ${where}: ${text}`);
+			const resumed = (answer.body as IDataObject | undefined)?.resumed === true;
+			this.logger.info(
+				`Lofirmo Trigger: ${resumed ? 'woke up' : 'still waiting:'} ${where}: ${text}`,
+			);
 		} else {
-			// 401 a wrong token, 404 an execution that is gone, 409 one that already finished
-			this.logger.warn(`Lofirmo Trigger: ${where} answered HTTP ${status}: ${text}`);
+			// 401 a wrong token, 404 an execution that is gone, 409 one that already finished, or tried for too long
+			this.logger.warn(
+				`Lofirmo Trigger: ${where} answered HTTP ${status}${later ? ` after ${attempt + 1} tries` : ''}: ${text}`,
+			);
 		}
 		return;
 	}

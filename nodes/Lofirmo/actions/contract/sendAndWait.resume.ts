@@ -5,8 +5,9 @@
  * status, with one item per input item (the certified PDF attached when asked). Otherwise it answers and the execution
  * keeps waiting, unchanged: n8n saves nothing of a call that returns no workflowData.
  *
- * It never throws: n8n would end the waiting execution with that error. A Lofirmo error is logged, answered, and the
- * execution waits for the next report.
+ * It never throws: n8n would end the waiting execution with that error. A Lofirmo error, or Lofirmo not yet saying
+ * what the report said, is answered 503, which the trigger tries again for a few minutes: the certified report is the
+ * last one, so no later report would wake the execution.
  */
 import { timingSafeEqual } from 'crypto';
 import type {
@@ -20,11 +21,12 @@ import { jsonParse } from 'n8n-workflow';
 import { binaryPropertyName } from '../../shared/binaryProperty';
 import { contractParameters } from '../../shared/contractReference';
 import { contractPdf } from '../../shared/downloads';
+import { resumeTokenDigest } from '../../shared/resumeCode';
 import { CONTRACT_CERTIFIED, contractStatusLabel } from '../../shared/status';
 import { lofirmoApiRequest, lofirmoDownloadPdf, LofirmoRun } from '../../transport';
 import { numberField, textField } from '../common/output';
 import { apiFunction as contractStatus } from './contractStatus';
-import { resumeTokenDigest } from './sendAndWait';
+import { statusCodes } from './sendAndWait';
 
 interface Waiting {
 	itemIndex: number;
@@ -36,13 +38,11 @@ export async function resumeWhenSigned(this: IWebhookFunctions): Promise<IWebhoo
 	try {
 		return await resume.call(this);
 	} catch (error) {
+		const message = (error as Error).message;
 		this.logger.warn(
-			'Lofirmo: a waiting Send and Wait for Signature could not check its contracts',
-			{
-				error: (error as Error).message,
-			},
+			`Lofirmo: a waiting Send and Wait for Signature could not check its contracts: ${message}`,
 		);
-		return { webhookResponse: { resumed: false, error: (error as Error).message } };
+		return tryAgainLater(this, message);
 	}
 }
 
@@ -59,17 +59,18 @@ async function resume(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 				]
 			: [],
 	);
-	const resumeOn = statusList(this.getNodeParameter('resumeOn', '') as string);
+	const resumeOn = statusCodes(this.getNodeParameter('resumeOn', ''));
 
 	// n8n 2.x checked the token before calling; n8n 1.x checks none, so it is checked here on every line
 	if (!tokenMatches(this, prepared)) {
 		this.getResponseObject().status(401).json({ error: 'Invalid token' });
 		return { noWebhookResponse: true };
 	}
-	// the report as a hint: a call that names no contract of this node, or a status it does not resume on, costs no
-	// call to Lofirmo (which counts repeated calls as spam)
+	// the report as a hint: a call that names no contract of this node (at the item its code names), or a status it
+	// does not resume on, costs no call to Lofirmo (which counts repeated calls as spam)
 	const hint = this.getBodyData() as IDataObject;
-	if (!waiting.some((w) => w.contractId === hint.contractId))
+	const named = waiting.find((w) => w.contractId === hint.contractId);
+	if (!named || (typeof hint.itemIndex === 'number' && hint.itemIndex !== named.itemIndex))
 		return stillWaiting(waiting.length, 'the report is about no contract this node sent');
 	if (typeof hint.status === 'string' && !resumeOn.has(hint.status.trim()))
 		return stillWaiting(waiting.length, `status ${hint.status} is not one to resume on`);
@@ -84,8 +85,15 @@ async function resume(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 			{ run },
 		);
 		const status = textField(data, 'Estado');
-		if (status === null || !resumeOn.has(status))
-			return stillWaiting(waiting.length, `contract ${contract.contractId} is at ${status}`);
+		if (status === null || !resumeOn.has(status)) {
+			const reason = `contract ${contract.contractId} is at ${status}`;
+			// the report said this one is done: Lofirmo's status may lag its report, so ask to be called again
+			return contract === named &&
+				typeof hint.status === 'string' &&
+				resumeOn.has(hint.status.trim())
+				? tryAgainLater(this, `${reason} at Lofirmo, although its report said ${hint.status}`)
+				: stillWaiting(waiting.length, reason);
+		}
 		statuses.set(contract.itemIndex, data);
 	}
 
@@ -154,13 +162,10 @@ function tokenMatches(ctx: IWebhookFunctions, prepared: INodeExecutionData[]): b
 	return timingSafeEqual(Buffer.from(resumeTokenDigest(given)), Buffer.from(stored));
 }
 
-function statusList(text: string): Set<string> {
-	return new Set(
-		String(text ?? '')
-			.split(',')
-			.map((code) => code.trim())
-			.filter(Boolean),
-	);
+/** 503: the trigger calls again (see trigger/resume.ts), and the execution keeps waiting meanwhile. */
+function tryAgainLater(ctx: IWebhookFunctions, reason: string): IWebhookResponseData {
+	ctx.getResponseObject().status(503).json({ resumed: false, error: reason });
+	return { noWebhookResponse: true };
 }
 
 function stillWaiting(count: number, reason: string): IWebhookResponseData {

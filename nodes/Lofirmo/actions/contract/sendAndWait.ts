@@ -10,12 +10,16 @@
  * replaced by one "prepared" item per input item (its contract, `timedOut: true`): what resume reads, and what the
  * node outputs if the time limit comes first.
  */
-import { createHash, randomBytes } from 'crypto';
+import { randomBytes } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError, WAIT_INDEFINITELY } from 'n8n-workflow';
 
 import { binaryPropertyField } from '../../shared/binaryProperty';
-import { makeResumeReference, tokenFromResumeUrl } from '../../shared/resumeCode';
+import {
+	makeResumeReference,
+	resumeTokenDigest,
+	tokenFromResumeUrl,
+} from '../../shared/resumeCode';
 import { CONTRACT_CERTIFIED } from '../../shared/status';
 import { lofirmoApiRequest, type LofirmoRun } from '../../transport';
 import type { LofirmoProperties } from '../node.type';
@@ -50,6 +54,8 @@ export const properties: LofirmoProperties = [
 	{
 		displayName: 'Resume On Statuses',
 		name: 'resumeOn',
+		// read again when the execution resumes, where the items are no longer the CRM's
+		noDataExpression: true,
 		type: 'string',
 		default: CONTRACT_CERTIFIED,
 		placeholder: `e.g. ${CONTRACT_CERTIFIED}`,
@@ -58,6 +64,7 @@ export const properties: LofirmoProperties = [
 	{
 		displayName: 'Limit Wait Time',
 		name: 'limitWaitTime',
+		noDataExpression: true,
 		type: 'boolean',
 		default: false,
 		description:
@@ -66,6 +73,7 @@ export const properties: LofirmoProperties = [
 	{
 		displayName: 'Wait At Most',
 		name: 'waitAmount',
+		noDataExpression: true,
 		type: 'number',
 		default: 7,
 		typeOptions: { minValue: 1 },
@@ -74,6 +82,7 @@ export const properties: LofirmoProperties = [
 	{
 		displayName: 'Unit',
 		name: 'waitUnit',
+		noDataExpression: true,
 		type: 'options',
 		default: 'days',
 		displayOptions: { show: { limitWaitTime: [true] } },
@@ -86,6 +95,7 @@ export const properties: LofirmoProperties = [
 	{
 		displayName: 'Download Certified PDF',
 		name: 'downloadPdf',
+		noDataExpression: true,
 		type: 'boolean',
 		default: true,
 		description: `Whether to download each contract's certified PDF when it reaches ${CONTRACT_CERTIFIED}, and attach it to the item`,
@@ -127,11 +137,19 @@ export async function execute(
 			`Send and Wait for Signature takes at most ${MAX_ITEMS} items per run`,
 			{
 				itemIndex,
-				description: `This run has ${this.getInputData().length}. Nothing was sent. Start one execution per deal (the usual case: one item), or split the items with Loop Over Items before this node.`,
+				description: `This run has ${this.getInputData().length}. Nothing was sent. Start one execution per deal (the usual case: one item), e.g. with Execute Workflow calling a workflow that holds this node, one item per call and "Wait for Sub-Workflow Completion" off. (Loop Over Items would wait for each contract before sending the next.)`,
 			},
 		);
 	}
-	waitUntil(this); // a wrong time limit is refused before anything is sent
+	waitUntil(this); // a wrong time limit or Resume On is refused before anything is sent
+	checkResumeOn(this);
+	// the run waits for every item, so every item is checked before the first is sent: a bad third item must not
+	// leave two contracts sent and the node failed (with Continue On Fail each item stands alone)
+	if (!this.continueOnFail())
+		await run.once('everyItemChecked', async () => {
+			for (let i = 0; i < this.getInputData().length; i++) sendContract.contractBody(this, i);
+			return {};
+		});
 	const body = sendContract.contractBody(this, itemIndex);
 	const { executionId, token } = (await run.once('resumeTarget', async () =>
 		resumeTarget(this),
@@ -189,9 +207,25 @@ async function resumeTarget(ctx: IExecuteFunctions): Promise<ResumeTarget> {
 	return { executionId: ctx.getExecutionId(), token };
 }
 
-/** SHA-256 of a resume token, hex: what the prepared items keep instead of the token itself. */
-export function resumeTokenDigest(token: string): string {
-	return createHash('sha256').update(token.toLowerCase()).digest('hex');
+/** The Resume On Statuses as the resumed node reads them: the codes, comma-separated. */
+export function statusCodes(text: unknown): Set<string> {
+	return new Set(
+		String(text ?? '')
+			.split(',')
+			.map((code) => code.trim())
+			.filter(Boolean),
+	);
+}
+
+/** Resume On Statuses holds at least one code and only codes, or nothing is sent. */
+function checkResumeOn(ctx: IExecuteFunctions): void {
+	const text = String(ctx.getNodeParameter('resumeOn', 0) ?? '');
+	const codes = [...statusCodes(text)];
+	if (codes.length === 0 || codes.some((code) => !/^\d+$/.test(code))) {
+		throw new NodeOperationError(ctx.getNode(), 'Resume On Statuses must be status codes', {
+			description: `Got "${text}". Enter Lofirmo status codes separated by commas, e.g. ${CONTRACT_CERTIFIED} (signed and certified).`,
+		});
+	}
 }
 
 function waitUntil(ctx: IExecuteFunctions): Date {

@@ -4,9 +4,11 @@
  */
 import { NodeOperationError, WAIT_INDEFINITELY, type IDataObject } from 'n8n-workflow';
 
-import { resumeTokenDigest } from '../../../../../nodes/Lofirmo/actions/contract/sendAndWait';
 import { Lofirmo } from '../../../../../nodes/Lofirmo/Lofirmo.node';
-import { parseResumeReference } from '../../../../../nodes/Lofirmo/shared/resumeCode';
+import {
+	parseResumeReference,
+	resumeTokenDigest,
+} from '../../../../../nodes/Lofirmo/shared/resumeCode';
 import {
 	TEST_EXECUTION_ID,
 	TEST_RESUME_TOKEN,
@@ -117,16 +119,30 @@ describe('sending', () => {
 	});
 
 	it('waits until the chosen time limit', async () => {
-		const before = Date.now();
-		const { output, waitTill } = sendAndWait({
-			limitWaitTime: true,
-			waitAmount: 2,
-			waitUnit: 'hours',
+		// only Date is faked: the clock the node reads
+		const now = Date.parse('2026-06-15T10:00:00Z');
+		jest.useFakeTimers({
+			now,
+			doNotFake: [
+				'hrtime',
+				'nextTick',
+				'performance',
+				'queueMicrotask',
+				'setImmediate',
+				'clearImmediate',
+			],
 		});
-		await output;
-		const ms = waitTill()!.getTime() - before;
-		expect(ms).toBeGreaterThanOrEqual(2 * 3_600_000);
-		expect(ms).toBeLessThan(2 * 3_600_000 + 60_000);
+		try {
+			const { output, waitTill } = sendAndWait({
+				limitWaitTime: true,
+				waitAmount: 2,
+				waitUnit: 'hours',
+			});
+			await output;
+			expect(waitTill()).toEqual(new Date(now + 2 * 3_600_000));
+		} finally {
+			jest.useRealTimers();
+		}
 	});
 
 	it('makes its own token on n8n 1.x, whose resume URL has none, the same for every item', async () => {
@@ -143,6 +159,33 @@ describe('sending', () => {
 		);
 		expect(tokens[0]).toMatch(/^[0-9a-f]{64}$/);
 		expect(tokens[1]).toBe(tokens[0]);
+	});
+
+	it('checks every item before sending the first: a bad second item sends nothing', async () => {
+		const items = [{ json: {} }, { json: {} }];
+		const { output, calls } = run(
+			(itemIndex) => ({
+				resource: 'contract',
+				operation: 'sendAndWaitForSignature',
+				signersInput: 'fields',
+				signers: { signer: [itemIndex === 1 ? { name: 'Luis', email: 'not an email' } : ana] },
+			}),
+			{ items, http: answer({ Res: '10', ContratoId: 'C1', ReportId: 'R1' }) },
+		);
+		const error = await failure(output);
+		expect(error.message).toMatch(/Email/);
+		expect(error.context.itemIndex).toBe(1);
+		expect(calls).toHaveLength(0);
+	});
+
+	it('refuses a Resume On Statuses that is not status codes, naming the field, before sending', async () => {
+		for (const resumeOn of ['', 'signed', '1014, soon']) {
+			const { output, calls } = sendAndWait({ resumeOn });
+			const error = await failure(output);
+			expect(error.message).toBe('Resume On Statuses must be status codes');
+			expect(error.description).toMatch(/separated by commas, e\.g\. 1014/);
+			expect(calls).toHaveLength(0);
+		}
 	});
 
 	it('refuses more than 50 items and a wrong time limit before sending anything', async () => {
@@ -184,15 +227,29 @@ describe('sending', () => {
 });
 
 describe('resuming', () => {
-	const prepared = [
-		{
-			contractId: 'C1',
-			reportId: 'R1',
-			resumeTokenSha256: resumeTokenDigest(TEST_RESUME_TOKEN),
-			timedOut: true,
-		},
-		{ error: 'Signer 1 Name is required', timedOut: true },
-	];
+	const sent = (contractId: string) => ({
+		contractId,
+		reportId: `R-${contractId}`,
+		resumeTokenSha256: resumeTokenDigest(TEST_RESUME_TOKEN),
+		timedOut: true,
+	});
+	const prepared = [sent('C1'), { error: 'Signer 1 Name is required', timedOut: true }];
+	const pdf = samplePdf('signed');
+	/** Lofirmo with each contract at its status; PDFs for the certified ones (or a failing download) */
+	const lofirmo =
+		(statuses: Record<string, string>, download: 'ok' | 'fails' = 'ok'): HttpHandler =>
+		async (options) => {
+			const body = options.body as IDataObject;
+			if (String(options.url).includes('Descargar'))
+				return download === 'ok'
+					? { statusCode: 200, headers: { 'content-type': 'application/pdf' }, body: pdf }
+					: { statusCode: 200, headers: { 'content-type': 'application/pdf' }, body: 'not a pdf' };
+			return {
+				statusCode: 200,
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify([status(statuses[String(body.Contratoid)] ?? '11')]),
+			};
+		};
 	const status = (estado: string): IDataObject => ({
 		Res: '1',
 		Estado: estado,
@@ -202,28 +259,23 @@ describe('resuming', () => {
 		Firmados: '1',
 	});
 
-	function resume(body: IDataObject, http: HttpHandler, token = TEST_RESUME_TOKEN) {
+	function resume(
+		body: IDataObject,
+		http: HttpHandler,
+		{ token = TEST_RESUME_TOKEN, items = prepared as IDataObject[] } = {},
+	) {
 		return callWebhook(Lofirmo, {
 			parameters: { resumeOn: '1014', downloadPdf: true, binaryPropertyName: 'data' },
 			body,
 			query: { signature: token },
 			credentials: { lofirmoApi: STUB_CREDENTIALS },
 			http,
-			evaluate: () => JSON.stringify(prepared),
+			evaluate: () => JSON.stringify(items),
 		});
 	}
 
 	it('re-reads the status, downloads the certified PDF and carries on with one item per input item', async () => {
-		const pdf = samplePdf('signed');
-		const result = await resume({ contractId: 'C1', status: '1014' }, async (options) =>
-			String(options.url).includes('Descargar')
-				? { statusCode: 200, headers: { 'content-type': 'application/pdf' }, body: pdf }
-				: {
-						statusCode: 200,
-						headers: { 'content-type': 'application/json' },
-						body: JSON.stringify([status('1014')]),
-					},
-		);
+		const result = await resume({ contractId: 'C1', status: '1014' }, lofirmo({ C1: '1014' }));
 		expect(result.httpCalls.map((call) => call.options.url)).toEqual([
 			'/EstadoContrato',
 			'/DescargarContrato',
@@ -243,18 +295,62 @@ describe('resuming', () => {
 		expect(Buffer.from(result.items[0].binary!.data.data, 'base64')).toEqual(pdf);
 	});
 
-	it('keeps waiting when Lofirmo says the contract is not there yet, whatever the report said', async () => {
-		const result = await resume({ contractId: 'C1', status: '1014' }, answer(status('11')));
-		expect(result.responseData).toEqual({
-			webhookResponse: { resumed: false, waitingFor: 1, reason: 'contract C1 is at 11' },
+	it('carries on only once every contract of the run is final, each item with its own PDF', async () => {
+		const items = [sent('C1'), sent('C2')];
+		const early = await resume({ contractId: 'C1', status: '1014' }, lofirmo({ C1: '1014' }), {
+			items,
 		});
+		expect(early.responseData).toEqual({
+			webhookResponse: { resumed: false, waitingFor: 2, reason: 'contract C2 is at 11' },
+		});
+		expect(early.httpCalls).toHaveLength(2);
+
+		const all = await resume(
+			{ contractId: 'C2', status: '1014' },
+			lofirmo({ C1: '1014', C2: '1014' }),
+			{
+				items,
+			},
+		);
+		expect(all.items.map((item) => [item.json.contractId, item.binary?.data.fileName])).toEqual([
+			['C1', 'lofirmo-contract-C1.pdf'],
+			['C2', 'lofirmo-contract-C2.pdf'],
+		]);
 	});
 
-	it('answers a call naming no contract of its own, or a status it does not resume on, without calling Lofirmo', async () => {
-		const http = jest.fn(answer(status('1014')));
+	it('carries on without the PDF, saying why, when its download fails; a status other than 1014 downloads nothing', async () => {
+		const failed = await resume(
+			{ contractId: 'C1', status: '1014' },
+			lofirmo({ C1: '1014' }, 'fails'),
+		);
+		expect(failed.items[0].binary).toBeUndefined();
+		expect(failed.items[0].json.downloadError).toMatch(/PDF/);
+
+		const declined = await callWebhook(Lofirmo, {
+			parameters: { resumeOn: '1014, 9000', downloadPdf: true, binaryPropertyName: 'data' },
+			body: { contractId: 'C1', status: '9000' },
+			query: { signature: TEST_RESUME_TOKEN },
+			credentials: { lofirmoApi: STUB_CREDENTIALS },
+			http: lofirmo({ C1: '9000' }),
+			evaluate: () => JSON.stringify([sent('C1')]),
+		});
+		expect(declined.items[0].json).toMatchObject({ status: '9000', timedOut: false });
+		expect(declined.httpCalls.map((call) => call.options.url)).toEqual(['/EstadoContrato']);
+	});
+
+	it('asks to be called again (503) when Lofirmo does not yet say what the certified report said', async () => {
+		const result = await resume({ contractId: 'C1', status: '1014' }, lofirmo({ C1: '11' }));
+		expect(result.responseData).toEqual({ noWebhookResponse: true });
+		expect(result.response.statusCode).toBe(503);
+		expect(JSON.parse(result.response.body!)).toMatchObject({ resumed: false });
+	});
+
+	it('answers a call naming no contract of its own (or not at its item), or a status it does not resume on, without calling Lofirmo', async () => {
+		const http = jest.fn(lofirmo({ C1: '1014' }));
 		for (const body of [
 			{ contractId: 'C7', status: '1014' },
 			{ status: '1014' },
+			{ contractId: 'C1', status: '1014', itemIndex: 1 },
 			{ contractId: 'C1', status: '11' },
 		]) {
 			const result = await resume(body, http);
@@ -265,16 +361,18 @@ describe('resuming', () => {
 
 	it('refuses a wrong token itself (n8n 1.x checks none) with 401, calling nothing', async () => {
 		const http = jest.fn(answer(status('1014')));
-		const result = await resume({ contractId: 'C1', status: '1014' }, http, 'ef'.repeat(32));
+		const result = await resume({ contractId: 'C1', status: '1014' }, http, {
+			token: 'ef'.repeat(32),
+		});
 		expect(result.responseData).toEqual({ noWebhookResponse: true });
 		expect(result.response.statusCode).toBe(401);
 		expect(http).not.toHaveBeenCalled();
 	});
 
-	it('never fails the waiting execution: a Lofirmo error is logged and it keeps waiting', async () => {
+	it('never fails the waiting execution: a Lofirmo error is logged and answered 503, to be called again', async () => {
 		const result = await resume({ contractId: 'C1', status: '1014' }, answer({ Res: '-3' }));
-		expect(result.responseData.workflowData).toBeUndefined();
-		expect(result.responseData.webhookResponse).toMatchObject({ resumed: false });
+		expect(result.responseData).toEqual({ noWebhookResponse: true });
+		expect(result.response.statusCode).toBe(503);
 		expect(result.logs.some((entry) => entry.level === 'warn')).toBe(true);
 	});
 });
