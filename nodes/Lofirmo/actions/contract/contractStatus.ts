@@ -2,7 +2,7 @@
  * Contract → Get Status: where a contract stands now. Lofirmo recommends the webhook (Lofirmo Trigger) for
  * status changes; this is for an occasional check.
  */
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { contractParameters } from '../../shared/contractReference';
 import { contractStatusLabel } from '../../shared/status';
@@ -39,21 +39,28 @@ export async function execute(
 		itemIndex,
 		run,
 	});
-	const status = textField(data, 'Estado');
 	return [
 		{
 			json: {
 				...reference,
-				status,
-				statusLabel: contractStatusLabel(status ?? undefined),
-				// Spain time (CET/CEST), as Lofirmo writes it: YYYY-MM-DD HH:MM
-				sentAt: textField(data, 'FechaEnvio'),
-				signedAt: textField(data, 'FechaFirma'),
-				signers: numberField(data, 'Firmantes'),
-				signed: numberField(data, 'Firmados'),
+				...statusFields(data),
 				credits: numberField(data, 'Cred'),
 				raw: data,
 			},
 		},
 	];
+}
+
+/** Where a contract stands, from Lofirmo's status answer (also what a resumed Send and Wait for Signature outputs). */
+export function statusFields(data: IDataObject): IDataObject {
+	const status = textField(data, 'Estado');
+	return {
+		status,
+		statusLabel: contractStatusLabel(status ?? undefined),
+		// Spain time (CET/CEST), as Lofirmo writes it: YYYY-MM-DD HH:MM
+		sentAt: textField(data, 'FechaEnvio'),
+		signedAt: textField(data, 'FechaFirma'),
+		signers: numberField(data, 'Firmantes'),
+		signed: numberField(data, 'Firmados'),
+	};
 }

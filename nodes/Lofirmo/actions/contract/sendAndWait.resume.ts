@@ -22,10 +22,10 @@ import { binaryPropertyName } from '../../shared/binaryProperty';
 import { contractParameters } from '../../shared/contractReference';
 import { contractPdf } from '../../shared/downloads';
 import { resumeTokenDigest } from '../../shared/resumeCode';
-import { CONTRACT_CERTIFIED, contractStatusLabel } from '../../shared/status';
+import { CONTRACT_CERTIFIED } from '../../shared/status';
 import { lofirmoApiRequest, lofirmoDownloadPdf, LofirmoRun } from '../../transport';
-import { numberField, textField } from '../common/output';
-import { apiFunction as contractStatus } from './contractStatus';
+import { textField } from '../common/output';
+import { apiFunction as contractStatus, statusFields } from './contractStatus';
 import { statusCodes } from './sendAndWait';
 
 interface Waiting {
@@ -108,18 +108,13 @@ async function resume(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 			items.push({ json: { ...item.json, timedOut: false }, pairedItem: { item: itemIndex } });
 			continue;
 		}
-		const status = textField(data, 'Estado');
+		const fields = statusFields(data);
+		const status = fields.status;
 		const out: INodeExecutionData = {
 			json: {
 				contractId: contract.contractId,
 				reportId: contract.reportId,
-				status,
-				statusLabel: contractStatusLabel(status ?? undefined),
-				// Spain time (CET/CEST), as Lofirmo writes it: YYYY-MM-DD HH:MM
-				sentAt: textField(data, 'FechaEnvio'),
-				signedAt: textField(data, 'FechaFirma'),
-				signers: numberField(data, 'Firmantes'),
-				signed: numberField(data, 'Firmados'),
+				...fields,
 				timedOut: false,
 				raw: data,
 			},
