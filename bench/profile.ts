@@ -10,7 +10,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { REPO_ROOT, stopAll } from '../scripts/n8n-harness';
-import { OUR_OWNER, summariseProfile, type Cost, type CpuProfile } from './lib/cpuprofile';
+import {
+	OUR_OWNER,
+	summariseProfile,
+	type Cost,
+	type CpuProfile,
+	type ProfileSummary,
+} from './lib/cpuprofile';
 import { executionWithData, startBenchN8n, type BenchN8n } from './lib/n8n';
 import {
 	startSandboxProcess,
@@ -84,17 +90,9 @@ async function main(): Promise<number> {
 	}
 }
 
-function report(result: {
-	executionMs: number;
-	nodeMs: number | null;
-	busyMs: number;
-	idleMs: number;
-	byOwner: Cost[];
-	byFunction: Cost[];
-	underOurCodeMs: number;
-	underOurCode: Cost[];
-	ourFunctions: Cost[];
-}): string {
+function report(
+	result: ProfileSummary & { executionMs: number; nodeMs: number | null; ourFunctions: Cost[] },
+): string {
 	const perItem = (ms: number) => `${((ms / ITEMS) * 1000).toFixed(0)} µs`;
 	const table = (title: string, costs: Cost[], withOwner: boolean) =>
 		[
